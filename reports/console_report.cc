@@ -1,0 +1,162 @@
+#include "reports/console_report.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "reports/internal/json_view.h"
+#include "reports/internal/outcome.h"
+#include "reports/internal/text.h"
+
+namespace faultlab::reports {
+namespace {
+
+using internal::Bool;
+using internal::CleanText;
+using internal::DisplayWidth;
+using internal::Field;
+using internal::FormatMs;
+using internal::Items;
+using internal::Num;
+using internal::Str;
+using nlohmann::json;
+
+constexpr size_t kMaxFrames = 8;
+
+class Painter {
+ public:
+  explicit Painter(bool on) : on_(on) {}
+  std::string operator()(const char* sgr, const std::string& text) const {
+    if (!on_ || text.empty()) return text;
+    return absl::StrCat("\x1b[", sgr, "m", text, "\x1b[0m");
+  }
+
+ private:
+  bool on_;
+};
+
+std::string PassFail(bool ok, const Painter& paint) {
+  return ok ? paint("1;32", "PASS") : paint("1;31", "FAIL");
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  size_t w = DisplayWidth(s);
+  return absl::StrCat(s, std::string(w < width ? width - w : 0, ' '));
+}
+
+// Worker rows; the outcome column is padded before colouring so ANSI codes
+// do not disturb the alignment.
+void AppendWorkers(const json& trial, const Painter& paint, std::string* out) {
+  std::vector<std::vector<std::string>> rows = {
+      {"worker", "outcome", "pid", "signal", "detail"}};
+  for (const json& w : Items(trial, "workers")) {
+    rows.push_back({CleanText(Str(w, "name", "?")),
+                    CleanText(Str(w, "outcome", "?")), Str(w, "pid", "-"),
+                    CleanText(Str(w, "signal", "-")),
+                    CleanText(Str(w, "detail"))});
+  }
+  std::vector<size_t> width(5, 0);
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < 4; ++c)
+      width[c] = std::max(width[c], DisplayWidth(r[c]));
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    std::string line = "    ";
+    for (size_t c = 0; c < 4; ++c) {
+      std::string cell = Pad(r[c], width[c] + 2);
+      if (i > 0 && c == 1) cell = paint(internal::StyleOf(r[1]).ansi, cell);
+      if (i == 0) cell = paint("2", cell);
+      absl::StrAppend(&line, cell);
+    }
+    absl::StrAppend(&line, i == 0 ? paint("2", r[4]) : r[4]);
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    absl::StrAppend(out, line, "\n");
+  }
+}
+
+void AppendCrash(const json& crash, std::string* out) {
+  if (!crash.is_object()) return;
+  absl::StrAppend(out, "    crash: ", CleanText(Str(crash, "worker", "?")), " ",
+                  CleanText(Str(crash, "signal", "?")), " ",
+                  CleanText(Str(crash, "si_code", "?")), " at ",
+                  CleanText(Str(crash, "address", "?")), " thread ",
+                  CleanText(Str(crash, "thread", "?")), " tid ",
+                  Str(crash, "tid", "?"), "\n");
+  const json& frames = Items(crash, "frames");
+  for (size_t i = 0; i < frames.size() && i < kMaxFrames; ++i) {
+    const json& f = frames[i];
+    std::string loc = CleanText(Str(f, "file"));
+    if (loc.empty()) {
+      loc = CleanText(
+          absl::StrCat(Str(f, "module", "?"), " ", Str(f, "address")));
+    } else {
+      absl::StrAppend(&loc, ":", Str(f, "line", "?"));
+    }
+    absl::StrAppend(out, "      #", i, " ", CleanText(Str(f, "function", "??")),
+                    " ", loc, "\n");
+  }
+  if (frames.size() > kMaxFrames) {
+    absl::StrAppend(out, "      ... ", frames.size() - kMaxFrames,
+                    " more frames\n");
+  }
+}
+
+void AppendHang(const json& hang, std::string* out) {
+  if (!hang.is_object()) return;
+  absl::StrAppend(out, "    hang detected at ",
+                  FormatMs(Num(hang, "detected_ms")), "\n");
+  for (const json& c : Items(hang, "cycle")) {
+    if (c.is_string())
+      absl::StrAppend(out, "      ", CleanText(c.get<std::string>()), "\n");
+  }
+}
+
+void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
+                     std::string* out) {
+  std::string target = Str(Field(scenario, "fault"), "target");
+  std::string kind = CleanText(Str(p, "placement", "?"));
+  bool ok = Bool(p, "passed").value_or(false);
+  const json& trials = Items(p, "trials");
+  if (trials.empty()) {
+    absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
+                    "  no trial recorded\n");
+  }
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const json& t = trials[i];
+    absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
+                    "  seed ", Str(t, "seed", "?"), "  ",
+                    internal::BlastText(t, target), "  ",
+                    FormatMs(Num(t, "duration_ms")));
+    if (trials.size() > 1)
+      absl::StrAppend(out, "  (trial ", i + 1, "/", trials.size(), ")");
+    absl::StrAppend(out, "\n");
+    AppendWorkers(t, paint, out);
+    AppendCrash(Field(t, "crash"), out);
+    AppendHang(Field(t, "hang"), out);
+  }
+  for (const std::string& f : internal::FailedChecks(p)) {
+    absl::StrAppend(out, "    ", paint("31", "expectation failed:"), " ",
+                    CleanText(f), "\n");
+  }
+}
+
+}  // namespace
+
+std::string RenderConsole(const json& scenario, bool color) {
+  Painter paint(color);
+  bool ok = Bool(scenario, "passed").value_or(false);
+  std::string out = absl::StrCat(
+      paint("1", CleanText(Str(scenario, "name", "(unnamed)"))), "  ",
+      ok ? paint("32", "as expected") : paint("1;31", "NOT as expected"));
+  std::string desc = CleanText(Str(scenario, "description"));
+  if (!desc.empty())
+    absl::StrAppend(&out, "  ", paint("2", absl::StrCat("— ", desc)));
+  absl::StrAppend(&out, "\n");
+  for (const json& p : Items(scenario, "placements"))
+    AppendPlacement(scenario, p, paint, &out);
+  return out;
+}
+
+}  // namespace faultlab::reports

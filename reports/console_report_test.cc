@@ -1,0 +1,87 @@
+#include "reports/console_report.h"
+
+#include <gtest/gtest.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "reports/internal/sample_result.h"
+
+namespace faultlab::reports {
+namespace {
+
+using nlohmann::json;
+
+TEST(ConsoleReportTest, PrintsHeaderPlacementsAndAlignedRows) {
+  json r = internal::LoadSampleResult();
+  std::string text = RenderConsole(r["scenarios"][0]);
+  EXPECT_TRUE(absl::StartsWith(text, "segfault  as expected"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "  thread   PASS  seed 42  blast 2/2  61.3 ms\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "  process  PASS  seed 42  blast 0/2  212.9 ms\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "    worker       outcome     pid   signal   detail\n"));
+  EXPECT_TRUE(absl::StrContains(text,
+                                "    relay[0]     crashed     4211  SIGSEGV  "
+                                "SIGSEGV SEGV_MAPERR at 0x0 in relay[0]\n"));
+  EXPECT_TRUE(
+      absl::StrContains(text,
+                        "    crash: relay[0] SIGSEGV SEGV_MAPERR at "
+                        "0x0000000000000000 thread relay[0] tid 4213\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "      #0 faultlab::workers::InjectNullWrite workers/faults.cc:88\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "      #3 start_thread libc.so.6 0x7f3a1c094ac3\n"));
+  EXPECT_FALSE(absl::StrContains(text, "\x1b["));
+}
+
+TEST(ConsoleReportTest, ListsFailedExpectationsAndHang) {
+  json r = internal::LoadSampleResult();
+  std::string text = RenderConsole(r["scenarios"][1]);
+  EXPECT_TRUE(absl::StartsWith(text, "deadlock  NOT as expected"));
+  EXPECT_TRUE(absl::StrContains(text, "  thread   FAIL  seed 7"));
+  EXPECT_TRUE(absl::StrContains(text,
+                                "    expectation failed: others are completed "
+                                "(actual: locker[1] hung)\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "      locker[0] waits for lock B held by locker[1]\n"));
+}
+
+TEST(ConsoleReportTest, CapsFramesAtEight) {
+  json r = internal::LoadSampleResult();
+  json& frames =
+      r["scenarios"][0]["placements"][0]["trials"][0]["crash"]["frames"];
+  while (frames.size() < 12) frames.push_back(frames[0]);
+  std::string text = RenderConsole(r["scenarios"][0]);
+  EXPECT_TRUE(absl::StrContains(text, "      #7 "));
+  EXPECT_FALSE(absl::StrContains(text, "      #8 "));
+  EXPECT_TRUE(absl::StrContains(text, "... 4 more frames"));
+}
+
+TEST(ConsoleReportTest, ColourOnlyWhenAsked) {
+  json r = internal::LoadSampleResult();
+  std::string text = RenderConsole(r["scenarios"][0], /*color=*/true);
+  EXPECT_TRUE(absl::StrContains(text, "\x1b[1;31mcrashed"));
+  EXPECT_TRUE(absl::StrContains(text, "\x1b[1;32mPASS\x1b[0m"));
+}
+
+TEST(ConsoleReportTest, InputCannotDriveTheTerminal) {
+  json r = internal::LoadSampleResult();
+  r["scenarios"][0]["placements"][0]["trials"][0]["workers"][0]["detail"] =
+      "\x1b[2J\x07gone";
+  std::string text = RenderConsole(r["scenarios"][0]);
+  EXPECT_FALSE(absl::StrContains(text, "\x1b"));
+  EXPECT_FALSE(absl::StrContains(text, "\x07"));
+}
+
+TEST(ConsoleReportTest, ToleratesOddInput) {
+  for (const json& odd :
+       {json(), json::object(), json(3), json({{"placements", {nullptr}}}),
+        json({{"placements", {{{"trials", {json::object()}}}}}})}) {
+    EXPECT_NO_THROW(RenderConsole(odd)) << odd.dump();
+  }
+}
+
+}  // namespace
+}  // namespace faultlab::reports

@@ -1,0 +1,265 @@
+// The page follows the wireframe in DESIGN.md: a header line, a summary table
+// linking to one section per scenario, and per scenario the two placements side
+// by side (stacked on a phone). Everything bulky sits in collapsed <details>,
+// so a report with many scenarios opens at once, and the only script opens
+// those blocks for printing.
+#include "reports/html_report.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "reports/internal/html_sections.h"
+#include "reports/internal/html_style.h"
+#include "reports/internal/html_timeline.h"
+#include "reports/internal/json_view.h"
+#include "reports/internal/outcome.h"
+#include "reports/internal/text.h"
+
+namespace faultlab::reports {
+namespace {
+
+using internal::Bool;
+using internal::EscapeMarkup;
+using internal::Field;
+using internal::FormatMs;
+using internal::Int;
+using internal::Items;
+using internal::Num;
+using internal::Str;
+using nlohmann::json;
+
+constexpr const char* kPlacements[] = {"thread", "process"};
+
+std::string E(std::string_view s) { return EscapeMarkup(s); }
+
+// "2026-11-29T00:20:00Z" -> "2026-11-29 00:20 UTC"; other text as is.
+std::string RunTime(std::string started) {
+  if (started.size() >= 16 && started[10] == 'T') {
+    bool utc = started.back() == 'Z';
+    return absl::StrCat(started.substr(0, 10), " ", started.substr(11, 5),
+                        utc ? " UTC" : "");
+  }
+  return started;
+}
+
+std::string ScenarioId(const json& scenarios, size_t i) {
+  return internal::AnchorId("s", static_cast<int>(i) + 1,
+                            Str(scenarios[i], "name"));
+}
+
+const json* FindPlacement(const json& scenario, std::string_view kind) {
+  for (const json& p : Items(scenario, "placements")) {
+    if (Str(p, "placement") == kind) return &p;
+  }
+  return nullptr;
+}
+
+const json& FirstTrial(const json& placement) {
+  const json& trials = Items(placement, "trials");
+  return trials.empty() ? Field(json(), "") : trials[0];
+}
+
+// "✔ as expected" or "✘ expected <first failed check>".
+std::string Verdict(const json& scenario) {
+  if (Bool(scenario, "passed").value_or(false)) {
+    return "<span class=\"ok\">✔ as expected</span>";
+  }
+  for (const json& p : Items(scenario, "placements")) {
+    std::vector<std::string> failed = internal::FailedChecks(p);
+    if (!failed.empty()) {
+      return absl::StrCat("<span class=\"bad\">✘ ", E(Str(p, "placement", "?")),
+                          ": expected ", E(failed[0]), "</span>");
+    }
+  }
+  return "<span class=\"bad\">✘ failed</span>";
+}
+
+void AppendHeader(const json& result, std::string* out) {
+  const json& scenarios = Items(result, "scenarios");
+  int passed = 0, failed = 0;
+  for (const json& s : scenarios) {
+    for (const json& p : Items(s, "placements")) {
+      (Bool(p, "passed").value_or(false) ? passed : failed) += 1;
+    }
+  }
+  std::string seed = Str(result, "seed_override", "per scenario");
+  absl::StrAppend(
+      out, "<header><h1>faultlab report</h1><p class=\"meta\"><b>",
+      scenarios.size(), "</b> scenario", scenarios.size() == 1 ? "" : "s",
+      " · <b class=\"ok\">", passed, " passed</b> / <b class=\"",
+      failed ? "bad" : "ok", "\">", failed, " failed</b> placements · run ",
+      E(RunTime(Str(result, "started", "?"))), " · seed ", E(seed),
+      "</p><p class=\"meta mono\">", E(Str(result, "command")), " · faultlab ",
+      E(Str(result, "faultlab_version", "?")), "</p>");
+  if (!Bool(result, "complete").value_or(true)) {
+    absl::StrAppend(
+        out,
+        "<p class=\"banner\">This run is incomplete: it was interrupted "
+        "or is still going.</p>");
+  }
+  absl::StrAppend(out, "</header>");
+}
+
+void AppendLegend(std::string* out) {
+  absl::StrAppend(out, "<div class=\"legend\" aria-label=\"outcome colours\">");
+  for (const internal::OutcomeStyle& s : internal::AllOutcomes()) {
+    absl::StrAppend(out, "<span class=\"o-", s.name, "\" title=\"", s.meaning,
+                    "\"><i class=\"sw\"></i>", s.name, "</span>");
+  }
+  absl::StrAppend(out, "</div>");
+}
+
+void AppendSummaryCell(const json& scenario, std::string_view kind,
+                       std::string* out) {
+  const json* p = FindPlacement(scenario, kind);
+  absl::StrAppend(out, "<td class=\"ph\">");
+  if (p == nullptr) {
+    absl::StrAppend(out, "<span class=\"muted\">–</span></td>");
+    return;
+  }
+  const json& trial = FirstTrial(*p);
+  for (const json& w : Items(trial, "workers")) {
+    std::string outcome = Str(w, "outcome", "unknown");
+    absl::StrAppend(out, "<i class=\"sq o-", internal::StyleOf(outcome).name,
+                    "\" title=\"", E(Str(w, "name", "?")), ": ", E(outcome),
+                    "\"></i>");
+  }
+  std::string target = Str(Field(scenario, "fault"), "target");
+  absl::StrAppend(out, "<span class=\"blast\">",
+                  internal::BlastText(trial, target), "</span>");
+  size_t trials = Items(*p, "trials").size();
+  if (trials > 1)
+    absl::StrAppend(out, " <span class=\"muted\">×", trials, "</span>");
+  if (!Bool(*p, "passed").value_or(false))
+    absl::StrAppend(out, " <span class=\"bad\">✘</span>");
+  absl::StrAppend(out, "</td>");
+}
+
+void AppendSummary(const json& scenarios, std::string* out) {
+  absl::StrAppend(
+      out,
+      "<nav class=\"summary scroll\"><table><thead><tr><th>scenario</th>"
+      "<th>thread placement</th><th>process placement</th><th>verdict</th>"
+      "</tr></thead><tbody>");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const json& s = scenarios[i];
+    absl::StrAppend(out, "<tr><td><a href=\"#", ScenarioId(scenarios, i), "\">",
+                    E(Str(s, "name", "(unnamed)")), "</a></td>");
+    for (const char* kind : kPlacements) AppendSummaryCell(s, kind, out);
+    absl::StrAppend(out, "<td>", Verdict(s), "</td></tr>");
+  }
+  absl::StrAppend(out, "</tbody></table></nav>");
+}
+
+void AppendChecks(const json& placement, std::string* out) {
+  const json& checks = Items(placement, "expectations");
+  if (checks.empty()) return;
+  absl::StrAppend(out, "<ul class=\"checks\">");
+  for (const json& c : checks) {
+    bool ok = Bool(c, "passed").value_or(false);
+    absl::StrAppend(
+        out, "<li>",
+        ok ? "<span class=\"ok\">✔</span> " : "<span class=\"bad\">✘</span> ",
+        E(Str(c, "check", "(unnamed check)")));
+    if (!ok) {
+      absl::StrAppend(out, " <span class=\"actual\">— actual: ",
+                      E(Str(c, "actual", "?")), "</span>");
+    }
+    absl::StrAppend(out, "</li>");
+  }
+  absl::StrAppend(out, "</ul>");
+}
+
+void AppendTrial(const json& trial, std::string_view target, size_t index,
+                 size_t count, std::string* out) {
+  if (count > 1)
+    absl::StrAppend(out, "<h3 class=\"muted\">trial ", index + 1, " of ", count,
+                    "</h3>");
+  absl::StrAppend(
+      out, "<p class=\"meta\">seed ", E(Str(trial, "seed", "?")), " · <b>",
+      internal::BlastText(trial, target), "</b>",
+      Bool(trial, "contained").value_or(false) ? " (contained)" : "", " · ",
+      FormatMs(Num(trial, "duration_ms")));
+  if (std::optional<double> lat = Num(trial, "detection_latency_ms")) {
+    absl::StrAppend(out, " · detected in ", FormatMs(lat));
+  }
+  absl::StrAppend(out, "</p>");
+  internal::AppendProcessBoxes(trial, out);
+  std::string svg = internal::RenderTimeline(trial);
+  if (!svg.empty()) {
+    absl::StrAppend(out, "<div class=\"tl\">", svg,
+                    "</div><p class=\"legend\">", internal::TimelineKey(),
+                    "</p>");
+  }
+  internal::AppendEvidence(trial, out);
+}
+
+void AppendPlacement(const json& scenario, const json& p, std::string* out) {
+  bool ok = Bool(p, "passed").value_or(false);
+  absl::StrAppend(out, "<div class=\"placement\"><header><h3>",
+                  E(Str(p, "placement", "?")),
+                  " placement</h3><span class=\"pill", ok ? "" : " bad", "\">",
+                  ok ? "PASS" : "FAIL", "</span></header>");
+  AppendChecks(p, out);
+  std::string target = Str(Field(scenario, "fault"), "target");
+  const json& trials = Items(p, "trials");
+  for (size_t i = 0; i < trials.size(); ++i)
+    AppendTrial(trials[i], target, i, trials.size(), out);
+  if (trials.empty())
+    absl::StrAppend(out, "<p class=\"muted\">no trial recorded</p>");
+  absl::StrAppend(out, "</div>");
+}
+
+std::string FaultLine(const json& fault) {
+  if (!fault.is_object()) return "";
+  std::string kind = Str(fault, "kind", "?");
+  std::string variant = Str(fault, "variant");
+  if (!variant.empty()) absl::StrAppend(&kind, " (", variant, ")");
+  return absl::StrCat("fault: ", kind, " in ", Str(fault, "target", "?"), ", ",
+                      Str(fault, "trigger", "trigger unknown"));
+}
+
+void AppendScenario(const json& scenarios, size_t i, std::string* out) {
+  const json& s = scenarios[i];
+  absl::StrAppend(out, "<section class=\"scenario\" id=\"",
+                  ScenarioId(scenarios, i), "\"><h2>",
+                  E(Str(s, "name", "(unnamed)")), " ", Verdict(s), "</h2>");
+  std::string desc = Str(s, "description");
+  absl::StrAppend(out, "<p class=\"desc\">",
+                  desc.empty() ? "" : absl::StrCat("“", E(desc), "” · "),
+                  E(FaultLine(Field(s, "fault"))), " · <span class=\"mono\">",
+                  E(Str(s, "file")), "</span></p><div class=\"placements\">");
+  for (const json& p : Items(s, "placements")) AppendPlacement(s, p, out);
+  absl::StrAppend(out, "</div></section>");
+}
+
+}  // namespace
+
+std::string RenderHtml(const json& result) {
+  const json& scenarios = Items(result, "scenarios");
+  std::string out;
+  out.reserve(16384 + scenarios.size() * 16384);
+  absl::StrAppend(
+      &out,
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+      "'none'; "
+      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+      "<title>faultlab report",
+      Bool(result, "passed").value_or(false) ? " · passed" : " · failed",
+      "</title><style>", internal::ReportCss(), "</style></head><body><main>");
+  AppendHeader(result, &out);
+  AppendLegend(&out);
+  AppendSummary(scenarios, &out);
+  for (size_t i = 0; i < scenarios.size(); ++i)
+    AppendScenario(scenarios, i, &out);
+  absl::StrAppend(&out, "<footer>",
+                  E(Str(result, "schema", "faultlab.result/?")),
+                  " · rendered by faultlab report</footer></main><script>",
+                  internal::ReportScript(), "</script></body></html>\n");
+  return out;
+}
+
+}  // namespace faultlab::reports

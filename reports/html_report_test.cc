@@ -1,0 +1,152 @@
+#include "reports/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "reports/internal/sample_result.h"
+
+namespace faultlab::reports {
+namespace {
+
+using nlohmann::json;
+
+int Count(const std::string& hay, std::string_view needle) {
+  int n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos;
+       p = hay.find(needle, p + 1))
+    ++n;
+  return n;
+}
+
+TEST(HtmlReportTest, ShowsVerdictsOutcomesAndFrames) {
+  std::string html = RenderHtml(internal::LoadSampleResult());
+  EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));
+  EXPECT_TRUE(absl::StrContains(html, "2</b> scenarios"));
+  EXPECT_TRUE(absl::StrContains(html, "3 passed</b> / "));
+  EXPECT_TRUE(absl::StrContains(html, "1 failed</b> placements"));
+  EXPECT_TRUE(absl::StrContains(html, "✔ as expected"));
+  EXPECT_TRUE(
+      absl::StrContains(html, "✘ thread: expected others are completed"));
+  for (const char* outcome :
+       {"crashed", "collateral", "disconnected", "hung", "completed"}) {
+    EXPECT_TRUE(absl::StrContains(html, absl::StrCat("lane o-", outcome)))
+        << outcome;
+  }
+  EXPECT_TRUE(absl::StrContains(html, "faultlab::workers::InjectNullWrite"));
+  EXPECT_TRUE(absl::StrContains(html, "workers/faults.cc:88"));
+  EXPECT_TRUE(absl::StrContains(html, "SEGV_MAPERR"));
+  EXPECT_TRUE(
+      absl::StrContains(html, "locker[0] waits for lock B held by locker[1]"));
+  EXPECT_TRUE(absl::StrContains(html, "actual: locker[1] hung"));
+  EXPECT_TRUE(absl::StrContains(html, "blast 2/2"));
+  EXPECT_TRUE(absl::StrContains(html, "blast 0/2"));
+}
+
+TEST(HtmlReportTest, DrawsBoxesTimelinesAndLinks) {
+  std::string html = RenderHtml(internal::LoadSampleResult());
+  EXPECT_EQ(Count(html, "<section class=\"scenario\""), 2);
+  EXPECT_EQ(Count(html, "<svg "), 4);  // one per trial
+  // One box per process: 1 + 3 in the segfault scenario, 1 + 3 in deadlock.
+  EXPECT_EQ(Count(html, "<div class=\"proc\"") +
+                Count(html, "<div class=\"proc dead\""),
+            8);
+  EXPECT_TRUE(absl::StrContains(html, "href=\"#s1-segfault\""));
+  EXPECT_TRUE(absl::StrContains(html, "id=\"s1-segfault\""));
+  EXPECT_TRUE(absl::StrContains(html, "<title>fault fired at 41.2 ms</title>"));
+  EXPECT_TRUE(absl::StrContains(
+      html, "pid 4211 killed by signal SIGSEGV (core dumped) at 41.3 ms"));
+  EXPECT_TRUE(absl::StrContains(html, "eof on relay[0]-&gt;sink[0]"));
+  EXPECT_EQ(Count(html, "<details open"),
+            0);  // everything bulky starts collapsed
+}
+
+TEST(HtmlReportTest, LoadsNothingFromOutside) {
+  std::string html = RenderHtml(internal::LoadSampleResult());
+  EXPECT_FALSE(absl::StrContains(html, "http://"));
+  EXPECT_FALSE(absl::StrContains(html, "https://"));
+  EXPECT_FALSE(absl::StrContains(html, "src="));
+  EXPECT_FALSE(absl::StrContains(html, "<link"));
+  EXPECT_FALSE(absl::StrContains(html, "@import"));
+  EXPECT_FALSE(absl::StrContains(html, "url("));
+  EXPECT_EQ(Count(html, "<script>"), 1);
+}
+
+TEST(HtmlReportTest, EscapesEveryInjectedString) {
+  json r = internal::LoadSampleResult();
+  const std::string evil =
+      "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&";
+  json& s = r["scenarios"][0];
+  s["name"] = evil;
+  s["description"] = evil;
+  json& t = s["placements"][0]["trials"][0];
+  t["stderr"] = evil + "\n\x01\x1b[31mred";
+  t["workers"][0]["detail"] = evil;
+  t["workers"][0]["name"] = evil;
+  t["workers"][1]["outcome"] = evil;
+  t["crash"]["frames"][0]["function"] = evil;
+  t["processes"][0]["status"] = evil;
+  t["workers"][2]["events"] =
+      json::array({{{"t_ms", 3}, {"kind", evil}, {"channel", evil}}});
+  s["placements"][0]["expectations"][0] = {
+      {"check", evil}, {"passed", false}, {"actual", evil}};
+  std::string html = RenderHtml(r);
+  EXPECT_EQ(Count(html, "<script>"), 1);
+  EXPECT_FALSE(absl::StrContains(html, "<img"));
+  EXPECT_FALSE(absl::StrContains(html, "\x01"));
+  EXPECT_FALSE(absl::StrContains(html, "\x1b"));
+  EXPECT_TRUE(absl::StrContains(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+  EXPECT_TRUE(absl::StrContains(
+      html, "o-unknown"));  // an unknown outcome keeps a safe class
+}
+
+TEST(HtmlReportTest, ToleratesMissingAndNullFields) {
+  json r = internal::LoadSampleResult();
+  json& t = r["scenarios"][0]["placements"][0]["trials"][0];
+  t["crash"] = nullptr;
+  t["hang"] = nullptr;
+  t["fault_fired_ms"] = nullptr;
+  t.erase("processes");
+  t["workers"][0]["progress"] = json::array();
+  t["workers"][1].erase("progress");
+  t["workers"][1]["events"] = "not an array";
+  t["workers"][2] = {{"name", nullptr}};
+  r["scenarios"][1]["placements"][0]["trials"][0]["hang"]["stacks"][0]
+   ["frames"] = nullptr;
+  r["scenarios"][1].erase("fault");
+  r["scenarios"][1]["placements"][1].erase("trials");
+  r.erase("started");
+  std::string html;
+  ASSERT_NO_THROW(html = RenderHtml(r));
+  EXPECT_TRUE(absl::StrContains(html, "no process record"));
+  EXPECT_TRUE(absl::StrContains(html, "no trial recorded"));
+
+  for (const json& odd :
+       {json(), json::object(), json::array(), json("text"), json(42),
+        json({{"scenarios", {nullptr, 1, json::object()}}})}) {
+    ASSERT_NO_THROW(html = RenderHtml(odd)) << odd.dump();
+    EXPECT_TRUE(absl::StrContains(html, "</html>"));
+  }
+}
+
+TEST(HtmlReportTest, FiftyScenariosRenderQuicklyAndStayLight) {
+  json sample = internal::LoadSampleResult();
+  json r = sample;
+  r["scenarios"] = json::array();
+  for (int i = 0; i < 25; ++i) {
+    for (const json& s : sample["scenarios"]) r["scenarios"].push_back(s);
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::string html = RenderHtml(r);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, std::chrono::seconds(
+                      2));  // a generous bound; it takes milliseconds
+  EXPECT_LT(html.size(), 2u << 20);
+  EXPECT_EQ(Count(html, "<section class=\"scenario\""), 50);
+  EXPECT_TRUE(absl::StrContains(html, "id=\"s50-deadlock\""));
+}
+
+}  // namespace
+}  // namespace faultlab::reports

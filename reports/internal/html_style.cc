@@ -1,0 +1,129 @@
+#include "reports/internal/html_style.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "reports/internal/outcome.h"
+
+namespace faultlab::reports::internal {
+namespace {
+
+constexpr std::string_view kBaseCss = R"css(
+:root{--fg:#212529;--muted:#6c757d;--line:#dee2e6;--bg:#fff;--soft:#f8f9fa;
+--pass:#2f9e44;--fail:#e03131;font-family:system-ui,-apple-system,"Segoe UI",Roboto,
+"Helvetica Neue",Arial,sans-serif;font-size:15px;line-height:1.45;color:var(--fg)}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg)}
+main{max-width:1240px;margin:0 auto;padding:20px 24px 48px}
+h1{font-size:1.35rem;margin:0 0 2px}
+h2{font-size:1.15rem;margin:0;display:flex;flex-wrap:wrap;gap:8px;align-items:baseline}
+h3{font-size:.95rem;margin:0;font-weight:600}
+a{color:#1c5fb8;text-decoration:none}a:hover{text-decoration:underline}
+code,pre,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.82rem}
+.meta{color:var(--muted);margin:0 0 4px}
+.meta b{color:var(--fg);font-weight:600}
+.banner{background:#fff4e6;border:1px solid #ffc078;border-radius:6px;padding:6px 10px;margin:8px 0}
+.legend{display:flex;flex-wrap:wrap;gap:4px 14px;margin:10px 0 16px;color:var(--muted);font-size:.82rem}
+.legend span{display:inline-flex;align-items:center;gap:5px}
+.sw,.sq{display:inline-block;width:11px;height:11px;border-radius:2px;background:var(--c);
+-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.sq{width:12px;height:12px;margin-right:2px;vertical-align:-1px}
+table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
+.summary{margin-bottom:28px;border:1px solid var(--line);border-radius:8px;overflow:hidden}
+.summary table td{white-space:nowrap}
+.summary .blast{color:var(--muted);font-size:.85rem;margin-left:6px}
+.scroll{overflow-x:auto}
+.ok{color:var(--pass);font-weight:600}.bad{color:var(--fail);font-weight:600}
+.pill{display:inline-block;font-size:.75rem;font-weight:700;padding:1px 8px;border-radius:10px;
+color:#fff;background:var(--pass);letter-spacing:.03em}
+.pill.bad{background:var(--fail);color:#fff}
+section.scenario{border-top:2px solid var(--line);padding:18px 0 8px;margin-top:8px}
+.desc{color:var(--muted);margin:4px 0 12px}
+.placements{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:16px}
+.placement{border:1px solid var(--line);border-radius:8px;padding:12px 14px;min-width:0}
+.placement>header{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline;margin-bottom:8px}
+.placement>header .facts{color:var(--muted);font-size:.85rem}
+ul.checks{list-style:none;margin:0 0 10px;padding:0;font-size:.88rem}
+ul.checks li{padding:1px 0}
+ul.checks .actual{color:var(--fail)}
+.procs{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0 10px}
+.proc{flex:1 1 150px;border:1.5px solid #adb5bd;border-radius:6px;padding:4px 6px 6px;min-width:0}
+.proc.dead{border-color:var(--fail)}
+.proc .ph{font-size:.75rem;color:var(--muted);margin:0 2px 4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.proc .ph b{color:var(--fg)}
+.lane{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:0 8px;align-items:center;
+border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:2px 6px;margin-top:3px;font-size:.85rem}
+.lane .wn{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.lane .oc{color:var(--c);font-weight:600;font-size:.8rem;white-space:nowrap}
+.bar{grid-column:1/3;height:4px;background:#e9ecef;border-radius:2px;margin:2px 0 1px;overflow:hidden}
+.bar i{display:block;height:100%;background:var(--c);-webkit-print-color-adjust:exact;print-color-adjust:exact}
+.tl{overflow-x:auto;margin:4px 0 6px}
+.tl svg{display:block;width:100%;min-width:420px;height:auto}
+.tl text{font-size:11px;fill:var(--fg);font-family:inherit}
+.tl .ax{stroke:#ced4da;stroke-width:1}
+.tl .axt{fill:var(--muted);font-size:10px}
+.tl .lanebg{fill:#f1f3f5}
+.tl .prog{fill:none;stroke:var(--c);stroke-width:1.6}
+.tl .tick{stroke:var(--c);stroke-width:1}
+.tl .end{fill:var(--c)}
+.tl .fault{stroke:#e03131;stroke-width:1.2;stroke-dasharray:3 2}
+.tl .faultg{fill:#e03131;font-size:12px}
+.tl .death{stroke:#212529;stroke-width:1.8}
+.tl .detect{fill:#1c5fb8}
+.tl .ev{fill:#fff;stroke:#1c5fb8;stroke-width:1.4}
+.tl .evbad{fill:#fff;stroke:#9c36b5;stroke-width:1.6}
+.tl .hang{stroke:#f59f00;stroke-width:1.2;stroke-dasharray:2 2}
+details{border-top:1px solid var(--line);padding:5px 0}
+details>summary{cursor:pointer;font-size:.88rem;color:#343a40}
+details>summary b{font-weight:600}
+details[open]>summary{margin-bottom:6px}
+pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px;margin:4px 0;
+white-space:pre-wrap;word-break:break-word;max-height:420px;overflow:auto}
+ol.frames{margin:4px 0;padding-left:0;list-style:none}
+ol.frames li{padding:1px 0;word-break:break-all}
+ol.frames .fn{font-weight:600}
+ol.frames .loc{color:var(--muted)}
+.details td{font-size:.82rem}
+.details td.o{color:var(--c);font-weight:600}
+.muted{color:var(--muted)}
+footer{color:var(--muted);font-size:.8rem;margin-top:28px;border-top:1px solid var(--line);padding-top:8px}
+@media (max-width:640px){
+main{padding:12px 12px 32px}
+:root{font-size:14px}
+th,td{padding:5px 6px}
+.summary th.ph,.summary td.ph{white-space:normal}
+}
+@media print{
+:root{font-size:11pt}
+main{max-width:none;padding:0}
+a{color:inherit}
+.placement,.summary{break-inside:avoid}
+section.scenario{break-before:auto}
+details>summary{list-style:none}
+details::details-content{content-visibility:visible;display:block}
+pre{max-height:none;overflow:visible}
+.lane{background:none}
+}
+)css";
+
+}  // namespace
+
+std::string ReportCss() {
+  std::string css(kBaseCss);
+  for (const OutcomeStyle& s : AllOutcomes()) {
+    absl::StrAppend(&css, ".o-", s.name, "{--c:", s.color, "}");
+  }
+  absl::StrAppend(&css, ".o-unknown{--c:#495057}\n");
+  return css;
+}
+
+const char* ReportScript() {
+  return "addEventListener('beforeprint',function(){"
+         "document.querySelectorAll('details').forEach(function(d){d.open=true}"
+         ")"
+         "});";
+}
+
+}  // namespace faultlab::reports::internal

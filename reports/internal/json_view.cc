@@ -1,0 +1,104 @@
+#include "reports/internal/json_view.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace faultlab::reports::internal {
+namespace {
+
+const nlohmann::json& NullValue() {
+  static const nlohmann::json* const kNull = new nlohmann::json(nullptr);
+  return *kNull;
+}
+
+const nlohmann::json& EmptyArray() {
+  static const nlohmann::json* const kEmpty =
+      new nlohmann::json(nlohmann::json::array());
+  return *kEmpty;
+}
+
+}  // namespace
+
+const nlohmann::json& Field(const nlohmann::json& j, std::string_view key) {
+  if (!j.is_object()) return NullValue();
+  auto it = j.find(key);
+  return it == j.end() ? NullValue() : *it;
+}
+
+const nlohmann::json& Items(const nlohmann::json& j, std::string_view key) {
+  const nlohmann::json& v = Field(j, key);
+  return v.is_array() ? v : EmptyArray();
+}
+
+std::string Str(const nlohmann::json& j, std::string_view key,
+                std::string_view fallback) {
+  const nlohmann::json& v = Field(j, key);
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return absl::StrCat(v.get<int64_t>());
+  if (v.is_number()) return absl::StrFormat("%g", v.get<double>());
+  return std::string(fallback);
+}
+
+std::optional<double> Num(const nlohmann::json& j, std::string_view key) {
+  const nlohmann::json& v = Field(j, key);
+  if (!v.is_number()) return std::nullopt;
+  double d = v.get<double>();
+  if (!std::isfinite(d)) return std::nullopt;
+  return d;
+}
+
+std::optional<int64_t> Int(const nlohmann::json& j, std::string_view key) {
+  const nlohmann::json& v = Field(j, key);
+  if (v.is_number_integer()) return v.get<int64_t>();
+  if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (std::isfinite(d) && std::fabs(d) < 9e18) return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> Bool(const nlohmann::json& j, std::string_view key) {
+  const nlohmann::json& v = Field(j, key);
+  if (!v.is_boolean()) return std::nullopt;
+  return v.get<bool>();
+}
+
+std::string FormatMs(std::optional<double> ms) {
+  if (!ms) return "–";
+  if (*ms >= 10000) return absl::StrFormat("%.1f s", *ms / 1000);
+  if (*ms >= 1000) return absl::StrFormat("%.2f s", *ms / 1000);
+  return absl::StrFormat("%.1f ms", *ms);
+}
+
+int BlastDenominator(const nlohmann::json& trial, std::string_view target) {
+  int n = 0;
+  for (const nlohmann::json& w : Items(trial, "workers")) {
+    if (Str(w, "name") != target) ++n;
+  }
+  return n;
+}
+
+std::string BlastText(const nlohmann::json& trial, std::string_view target) {
+  std::optional<int64_t> blast = Int(trial, "blast_radius");
+  return absl::StrCat("blast ", blast ? absl::StrCat(*blast) : "?", "/",
+                      BlastDenominator(trial, target));
+}
+
+std::vector<std::string> FailedChecks(const nlohmann::json& placement) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& e : Items(placement, "expectations")) {
+    if (Bool(e, "passed").value_or(false)) continue;
+    std::string line = Str(e, "check", "(unnamed check)");
+    std::string actual = Str(e, "actual");
+    if (!actual.empty()) absl::StrAppend(&line, " (actual: ", actual, ")");
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace faultlab::reports::internal

@@ -1,0 +1,46 @@
+// Tolerant read access to the result JSON (faultlab.result/1).
+//
+// Reports must render whatever a run left behind: an interrupted run, an
+// older or newer writer, a hand-edited file. Every accessor here returns a
+// fallback instead of throwing when a key is missing, null or of another type.
+#ifndef FAULTLAB_REPORTS_INTERNAL_JSON_VIEW_H_
+#define FAULTLAB_REPORTS_INTERNAL_JSON_VIEW_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace faultlab::reports::internal {
+
+// j[key] if j is an object holding key, else a static null value.
+const nlohmann::json& Field(const nlohmann::json& j, std::string_view key);
+
+// j[key] if it is an array, else a static empty array. Safe to range-for.
+const nlohmann::json& Items(const nlohmann::json& j, std::string_view key);
+
+// j[key] as text: strings as-is, numbers and booleans printed, else fallback.
+std::string Str(const nlohmann::json& j, std::string_view key,
+                std::string_view fallback = "");
+
+std::optional<double> Num(const nlohmann::json& j, std::string_view key);
+std::optional<int64_t> Int(const nlohmann::json& j, std::string_view key);
+std::optional<bool> Bool(const nlohmann::json& j, std::string_view key);
+
+// "61.3 ms", "1.25 s"; "–" for nullopt.
+std::string FormatMs(std::optional<double> ms);
+
+// Number of workers that count for the blast radius: all but the fault target.
+int BlastDenominator(const nlohmann::json& trial, std::string_view target);
+
+// "blast 2/2" style text for a trial of a scenario with the given target.
+std::string BlastText(const nlohmann::json& trial, std::string_view target);
+
+// Text of the failed expectation checks: "check (actual: x)", one per entry.
+std::vector<std::string> FailedChecks(const nlohmann::json& placement);
+
+}  // namespace faultlab::reports::internal
+
+#endif  // FAULTLAB_REPORTS_INTERNAL_JSON_VIEW_H_

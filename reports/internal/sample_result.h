@@ -1,0 +1,28 @@
+// Test helper: the checked-in sample result
+// (reports/testdata/sample_result.json). A segfault scenario (thread: relay[0]
+// crashed, the rest collateral; process: contained) and a failed deadlock
+// scenario. Only for tests in reports/.
+#ifndef FAULTLAB_REPORTS_INTERNAL_SAMPLE_RESULT_H_
+#define FAULTLAB_REPORTS_INTERNAL_SAMPLE_RESULT_H_
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#ifndef FAULTLAB_REPORTS_TESTDATA
+#error "FAULTLAB_REPORTS_TESTDATA must name reports/testdata"
+#endif
+
+namespace faultlab::reports::internal {
+
+inline nlohmann::json LoadSampleResult() {
+  std::ifstream in(FAULTLAB_REPORTS_TESTDATA "/sample_result.json");
+  if (!in)
+    throw std::runtime_error("cannot open " FAULTLAB_REPORTS_TESTDATA
+                             "/sample_result.json");
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace faultlab::reports::internal
+
+#endif  // FAULTLAB_REPORTS_INTERNAL_SAMPLE_RESULT_H_

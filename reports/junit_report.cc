@@ -1,0 +1,157 @@
+// Only the attributes every common reader accepts are written (tests,
+// failures, errors, time, timestamp); see reports/schema/junit.xsd, which the
+// tests validate against. Times are seconds, as JUnit readers expect.
+#include "reports/junit_report.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "reports/internal/json_view.h"
+#include "reports/internal/text.h"
+
+namespace faultlab::reports {
+namespace {
+
+using internal::Bool;
+using internal::EscapeMarkup;
+using internal::Field;
+using internal::Items;
+using internal::Num;
+using internal::Str;
+using nlohmann::json;
+
+std::string X(std::string_view s) { return EscapeMarkup(s); }
+
+double PlacementSeconds(const json& placement) {
+  double ms = 0;
+  for (const json& t : Items(placement, "trials"))
+    ms += Num(t, "duration_ms").value_or(0);
+  return ms / 1000;
+}
+
+std::string Seconds(double s) { return absl::StrFormat("%.3f", s); }
+
+// Plain-text table of one trial's workers, for <system-out>.
+std::string WorkerTable(const json& trial) {
+  std::vector<std::vector<std::string>> rows = {
+      {"worker", "outcome", "signal", "detail"}};
+  for (const json& w : Items(trial, "workers")) {
+    rows.push_back({Str(w, "name", "?"), Str(w, "outcome", "?"),
+                    Str(w, "signal", "-"), Str(w, "detail")});
+  }
+  std::vector<size_t> width(4, 0);
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < 3; ++c)
+      width[c] = std::max(width[c], internal::DisplayWidth(r[c]));
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    for (size_t c = 0; c < 3; ++c) {
+      absl::StrAppend(
+          &out, r[c],
+          std::string(width[c] - internal::DisplayWidth(r[c]) + 2, ' '));
+    }
+    absl::StrAppend(&out, r[3], "\n");
+  }
+  return out;
+}
+
+std::string SystemOut(const json& placement) {
+  std::string out;
+  const json& trials = Items(placement, "trials");
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const json& t = trials[i];
+    absl::StrAppend(
+        &out, "trial ", i + 1, "/", trials.size(), ": seed ",
+        Str(t, "seed", "?"), ", blast radius ", Str(t, "blast_radius", "?"),
+        ", ", internal::FormatMs(Num(t, "duration_ms")), "\n", WorkerTable(t));
+    const json& crash = Field(t, "crash");
+    if (crash.is_object()) {
+      absl::StrAppend(&out, "crash: ", Str(crash, "worker", "?"), " ",
+                      Str(crash, "signal", "?"), " ", Str(crash, "si_code"),
+                      " at ", Str(crash, "address", "?"), "\n");
+      const json& frames = Items(crash, "frames");
+      for (size_t f = 0; f < frames.size() && f < 16; ++f) {
+        std::string loc = Str(frames[f], "file");
+        if (!loc.empty())
+          absl::StrAppend(&loc, ":", Str(frames[f], "line", "?"));
+        absl::StrAppend(&out, "  #", f, " ", Str(frames[f], "function", "??"),
+                        " ", loc, "\n");
+      }
+    }
+  }
+  return out;
+}
+
+void AppendTestcase(const json& scenario, const json& placement,
+                    std::string* out) {
+  std::string name = Str(scenario, "name", "unnamed");
+  absl::StrAppend(out, "    <testcase classname=\"faultlab.", X(name),
+                  "\" name=\"", X(Str(placement, "placement", "unknown")),
+                  "\" time=\"", Seconds(PlacementSeconds(placement)), "\">\n");
+  if (!Bool(placement, "passed").value_or(false)) {
+    std::vector<std::string> failed = internal::FailedChecks(placement);
+    std::string message =
+        failed.empty()
+            ? "placement failed"
+            : absl::StrCat(
+                  "expected ", failed[0],
+                  failed.size() > 1
+                      ? absl::StrCat(" (+", failed.size() - 1, " more)")
+                      : "");
+    for (char& c : message) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    std::string body =
+        failed.empty()
+            ? "no expectation recorded as failed\n"
+            : absl::StrCat("failed: ", absl::StrJoin(failed, "\nfailed: "),
+                           "\n");
+    absl::StrAppend(out, "      <failure message=\"", X(message),
+                    "\" type=\"expectation\">", X(body), "</failure>\n");
+  }
+  absl::StrAppend(out, "      <system-out>", X(SystemOut(placement)),
+                  "</system-out>\n", "    </testcase>\n");
+}
+
+}  // namespace
+
+std::string RenderJunit(const json& result) {
+  const json& scenarios = Items(result, "scenarios");
+  int tests = 0, failures = 0;
+  double seconds = 0;
+  std::string suites;
+  std::string stamp = Str(result, "started");
+  if (!stamp.empty() && stamp.back() == 'Z') stamp.pop_back();
+  for (const json& s : scenarios) {
+    int s_tests = 0, s_failures = 0;
+    double s_seconds = 0;
+    std::string cases;
+    for (const json& p : Items(s, "placements")) {
+      ++s_tests;
+      s_failures += Bool(p, "passed").value_or(false) ? 0 : 1;
+      s_seconds += PlacementSeconds(p);
+      AppendTestcase(s, p, &cases);
+    }
+    absl::StrAppend(
+        &suites, "  <testsuite name=\"", X(Str(s, "name", "unnamed")),
+        "\" tests=\"", s_tests, "\" failures=\"", s_failures,
+        "\" errors=\"0\" skipped=\"0\" time=\"", Seconds(s_seconds), "\"");
+    if (stamp.size() == 19)
+      absl::StrAppend(&suites, " timestamp=\"", X(stamp), "\"");
+    absl::StrAppend(&suites, ">\n", cases, "  </testsuite>\n");
+    tests += s_tests;
+    failures += s_failures;
+    seconds += s_seconds;
+  }
+  return absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
+      "name=\"faultlab\" tests=\"",
+      tests, "\" failures=\"", failures, "\" errors=\"0\" time=\"",
+      Seconds(seconds), "\">\n", suites, "</testsuites>\n");
+}
+
+}  // namespace faultlab::reports

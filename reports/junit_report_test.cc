@@ -1,0 +1,156 @@
+#include "reports/junit_report.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "reports/internal/sample_result.h"
+
+namespace faultlab::reports {
+namespace {
+
+using nlohmann::json;
+
+int Count(const std::string& hay, std::string_view needle) {
+  int n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos;
+       p = hay.find(needle, p + 1))
+    ++n;
+  return n;
+}
+
+// A minimal well-formedness check: tags nest and close, attributes are quoted,
+// text holds no raw '<' or bare '&', and no character is illegal in XML 1.0.
+// Returns "" when fine, else what is wrong.
+std::string CheckWellFormed(const std::string& xml) {
+  std::vector<std::string> open;
+  size_t i = 0;
+  if (absl::StartsWith(xml, "<?xml")) i = xml.find("?>") + 2;
+  for (; i < xml.size(); ++i) {
+    unsigned char c = xml[i];
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t')
+      return absl::StrCat("control byte at ", i);
+    if (c == '&') {
+      size_t semi = xml.find(';', i);
+      std::string ent =
+          xml.substr(i, semi == std::string::npos ? 8 : semi - i + 1);
+      if (ent != "&amp;" && ent != "&lt;" && ent != "&gt;" && ent != "&quot;" &&
+          ent != "&#39;") {
+        return absl::StrCat("bad entity ", ent, " at ", i);
+      }
+      continue;
+    }
+    if (c != '<') continue;
+    size_t end = i + 1;
+    char quote = 0;
+    for (; end < xml.size(); ++end) {
+      if (quote) {
+        if (xml[end] == quote)
+          quote = 0;
+        else if (xml[end] == '<')
+          return absl::StrCat("'<' in attribute at ", end);
+      } else if (xml[end] == '"' || xml[end] == '\'') {
+        quote = xml[end];
+      } else if (xml[end] == '>') {
+        break;
+      }
+    }
+    if (end == xml.size()) return "unterminated tag";
+    std::string tag = xml.substr(i + 1, end - i - 1);
+    bool closing = tag[0] == '/';
+    bool empty = tag.back() == '/';
+    std::string name =
+        tag.substr(closing, tag.find_first_of(" />", closing) - closing);
+    if (closing) {
+      if (open.empty() || open.back() != name)
+        return absl::StrCat("mismatched </", name, ">");
+      open.pop_back();
+    } else if (!empty) {
+      open.push_back(name);
+    }
+    i = end;
+  }
+  return open.empty() ? "" : absl::StrCat("unclosed <", open.back(), ">");
+}
+
+TEST(JunitReportTest, CountsSuitesCasesAndFailures) {
+  std::string xml = RenderJunit(internal::LoadSampleResult());
+  EXPECT_EQ(CheckWellFormed(xml), "");
+  EXPECT_EQ(Count(xml, "<testsuite "), 2);
+  EXPECT_EQ(Count(xml, "<testcase "), 4);
+  EXPECT_EQ(Count(xml, "<failure "), 1);
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<testsuites name=\"faultlab\" tests=\"4\" failures=\"1\" errors=\"0\""));
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<testsuite name=\"deadlock\" tests=\"2\" failures=\"1\" errors=\"0\""));
+  EXPECT_TRUE(absl::StrContains(xml,
+                                "<testcase classname=\"faultlab.segfault\" "
+                                "name=\"thread\" time=\"0.061\">"));
+  EXPECT_TRUE(absl::StrContains(xml,
+                                "<failure message=\"expected others are "
+                                "completed (actual: locker[1] hung)\""));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "relay[0]     crashed       SIGSEGV  SIGSEGV SEGV_MAPERR"));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "#0 faultlab::workers::InjectNullWrite workers/faults.cc:88"));
+}
+
+TEST(JunitReportTest, EscapesAndStripsIllegalCharacters) {
+  json r = internal::LoadSampleResult();
+  const std::string evil =
+      std::string("<a href=\"x\">&amp;]]>\x01\x02\x0b\x1b") +
+      std::string(1, '\0');
+  r["scenarios"][0]["name"] = evil;
+  auto& p = r["scenarios"][0]["placements"][0];
+  p["passed"] = false;
+  p["expectations"][0] = {
+      {"check", evil + "\nsecond line"}, {"passed", false}, {"actual", evil}};
+  p["trials"][0]["workers"][0]["detail"] = evil;
+  std::string xml = RenderJunit(r);
+  EXPECT_EQ(CheckWellFormed(xml), "");
+  EXPECT_FALSE(absl::StrContains(xml, "]]>"));
+  EXPECT_FALSE(absl::StrContains(xml, "\x01"));
+  EXPECT_FALSE(absl::StrContains(xml, std::string(1, '\0')));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "classname=\"faultlab.&lt;a href=&quot;x&quot;&gt;&amp;amp;"));
+  size_t msg = xml.find("<failure message=\"");
+  ASSERT_NE(msg, std::string::npos);
+  EXPECT_EQ(xml.substr(msg, xml.find('>', msg) - msg).find('\n'),
+            std::string::npos);
+}
+
+TEST(JunitReportTest, ToleratesMissingFields) {
+  for (const json& odd :
+       {json(), json::object(),
+        json({{"scenarios", {nullptr, json::object()}}}),
+        json({{"scenarios", {{{"placements", {{{"trials", {nullptr}}}}}}}}})}) {
+    std::string xml;
+    ASSERT_NO_THROW(xml = RenderJunit(odd)) << odd.dump();
+    EXPECT_EQ(CheckWellFormed(xml), "") << xml;
+  }
+}
+
+// Full parse with xmllint, when it is installed.
+TEST(JunitReportTest, XmllintAcceptsIt) {
+  if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "no xmllint";
+  json r = internal::LoadSampleResult();
+  r["scenarios"][0]["placements"][0]["trials"][0]["stderr"] =
+      "a\x01<b>&\x1b[0m";
+  std::string path =
+      absl::StrCat(::testing::TempDir(), "junit_report_test.xml");
+  std::ofstream(path) << RenderJunit(r);
+  EXPECT_EQ(std::system(absl::StrCat("xmllint --noout ", path).c_str()), 0);
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace faultlab::reports
