@@ -110,10 +110,10 @@ void AppendLegend(std::string* out) {
   absl::StrAppend(out, "</div>");
 }
 
-void AppendSummaryCell(const json& scenario, std::string_view kind,
+void AppendSummaryCell(const json& scenario, const char* kind,
                        std::string* out) {
   const json* p = FindPlacement(scenario, kind);
-  absl::StrAppend(out, "<td class=\"ph\">");
+  absl::StrAppend(out, "<td class=\"ph\" data-label=\"", kind, " placement\">");
   if (p == nullptr) {
     absl::StrAppend(out, "<span class=\"muted\">–</span></td>");
     return;
@@ -147,7 +147,7 @@ void AppendSummary(const json& scenarios, std::string* out) {
     absl::StrAppend(out, "<tr><td><a href=\"#", ScenarioId(scenarios, i), "\">",
                     E(Str(s, "name", "(unnamed)")), "</a></td>");
     for (const char* kind : kPlacements) AppendSummaryCell(s, kind, out);
-    absl::StrAppend(out, "<td>", Verdict(s), "</td></tr>");
+    absl::StrAppend(out, "<td class=\"verdict\">", Verdict(s), "</td></tr>");
   }
   absl::StrAppend(out, "</tbody></table></nav>");
 }
@@ -188,9 +188,8 @@ void AppendTrial(const json& trial, std::string_view target, size_t index,
   internal::AppendProcessBoxes(trial, out);
   std::string svg = internal::RenderTimeline(trial);
   if (!svg.empty()) {
-    absl::StrAppend(out, "<div class=\"tl\">", svg,
-                    "</div><p class=\"legend\">", internal::TimelineKey(),
-                    "</p>");
+    absl::StrAppend(out, "<div class=\"tl\">", svg, "</div><p class=\"key\">",
+                    internal::TimelineKey(), "</p>");
   }
   internal::AppendEvidence(trial, out);
 }

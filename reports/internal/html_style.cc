@@ -49,18 +49,21 @@ ul.checks{list-style:none;margin:0 0 10px;padding:0;font-size:.88rem}
 ul.checks li{padding:1px 0}
 ul.checks .actual{color:var(--fail)}
 .procs{display:flex;flex-wrap:wrap;gap:8px;margin:4px 0 10px}
-.proc{flex:1 1 150px;border:1.5px solid #adb5bd;border-radius:6px;padding:4px 6px 6px;min-width:0}
+.proc{flex:1 1 140px;border:1.5px solid #adb5bd;border-radius:6px;padding:4px 6px 6px;min-width:0}
 .proc.dead{border-color:var(--fail)}
-.proc .ph{font-size:.75rem;color:var(--muted);margin:0 2px 4px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.proc .ph{font-size:.75rem;color:var(--muted);margin:0 2px 4px;overflow-wrap:anywhere}
 .proc .ph b{color:var(--fg)}
-.lane{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:0 8px;align-items:center;
+.lane{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 8px;align-items:baseline;
 border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:2px 6px;margin-top:3px;font-size:.85rem}
-.lane .wn{font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+.lane .wn{font-weight:600;overflow-wrap:anywhere;min-width:0}
 .lane .oc{color:var(--c);font-weight:600;font-size:.8rem;white-space:nowrap}
-.bar{grid-column:1/3;height:4px;background:#e9ecef;border-radius:2px;margin:2px 0 1px;overflow:hidden}
+.bar{flex:1 0 100%;height:4px;background:#e9ecef;border-radius:2px;margin:2px 0 1px;overflow:hidden}
 .bar i{display:block;height:100%;background:var(--c);-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .tl{overflow-x:auto;margin:4px 0 6px}
 .tl svg{display:block;width:100%;min-width:420px;height:auto}
+.key{color:var(--muted);font-size:.78rem;margin:0 0 8px}
+.key span{white-space:nowrap;margin-right:10px}
+.k-fault{color:#e03131}.k-det{color:#1c5fb8}.k-ev{color:#1c5fb8}.k-hang{color:#f59f00}
 .tl text{font-size:11px;fill:var(--fg);font-family:inherit}
 .tl .ax{stroke:#ced4da;stroke-width:1}
 .tl .axt{fill:var(--muted);font-size:10px}
@@ -71,6 +74,7 @@ border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:
 .tl .fault{stroke:#e03131;stroke-width:1.2;stroke-dasharray:3 2}
 .tl .faultg{fill:#e03131;font-size:12px}
 .tl .death{stroke:#212529;stroke-width:1.8}
+.tl .exit{stroke:#212529;stroke-width:2}
 .tl .detect{fill:#1c5fb8}
 .tl .ev{fill:#fff;stroke:#1c5fb8;stroke-width:1.4}
 .tl .evbad{fill:#fff;stroke:#9c36b5;stroke-width:1.6}
@@ -93,7 +97,14 @@ footer{color:var(--muted);font-size:.8rem;margin-top:28px;border-top:1px solid v
 main{padding:12px 12px 32px}
 :root{font-size:14px}
 th,td{padding:5px 6px}
-.summary th.ph,.summary td.ph{white-space:normal}
+.summary thead{display:none}
+.summary tr{display:grid;grid-template-columns:1fr 1fr;border-bottom:1px solid var(--line)}
+.summary td{border:0;padding:3px 8px}
+.summary td:first-child{grid-column:1/3;padding-top:8px;font-weight:600}
+.summary td.verdict{grid-column:1/3;white-space:normal;padding-bottom:8px}
+.summary td.ph::before{content:attr(data-label);display:block;font-size:.7rem;color:var(--muted)}
+.tl svg{min-width:460px}
+.tl text{font-size:13px}
 }
 @media print{
 :root{font-size:11pt}

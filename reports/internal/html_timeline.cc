@@ -145,6 +145,13 @@ void Cross(double x, double y, std::string_view tip, std::string* out) {
                   "L", F(x - 4), " ", F(y + 4), "\"/></g>");
 }
 
+void ExitTick(double x, double y, std::string_view tip, std::string* out) {
+  absl::StrAppend(out, "<g>");
+  Title(tip, out);
+  absl::StrAppend(out, "<path class=\"exit\" d=\"M", F(x), " ", F(y - 6), "L",
+                  F(x), " ", F(y + 6), "\"/></g>");
+}
+
 void Diamond(double x, double y, std::string_view tip, std::string* out) {
   absl::StrAppend(out, "<g>");
   Title(tip, out);
@@ -173,9 +180,11 @@ void ProcessMarks(const Frame& f, const json& trial, std::string* out) {
       if (!InProcess(p, workers[i])) continue;
       double y = Frame::LaneMid(i);
       if (died) {
-        Cross(f.X(*died), y,
-              absl::StrCat("pid ", pid, " ", status, " at ", FormatMs(died)),
-              out);
+        std::string tip =
+            absl::StrCat("pid ", pid, " ", status, " at ", FormatMs(died));
+        bool clean = Field(p, "signal").is_null() &&
+                     Int(p, "exit_code").value_or(-1) == 0;
+        (clean ? ExitTick : Cross)(f.X(*died), y, tip, out);
       }
       if (seen) {
         Diamond(f.X(*seen), y,
@@ -258,10 +267,13 @@ std::string RenderTimeline(const json& trial) {
 }
 
 const char* TimelineKey() {
-  return "<span class=\"faultk\">⚡ fault fired</span> · ✕ process died · "
-         "<span style=\"color:#1c5fb8\">◆</span> death detected · ○ channel "
-         "event · "
-         "line = messages over time";
+  return "<span><b class=\"k-fault\">⚡</b> fault fired</span>"
+         "<span><b>✕</b> process killed</span><span><b>|</b> process "
+         "exited</span>"
+         "<span><b class=\"k-det\">◆</b> end seen by supervisor</span>"
+         "<span><b class=\"k-ev\">○</b> channel event</span>"
+         "<span><b class=\"k-hang\">┆</b> hang detected</span>"
+         "<span>line: messages over time</span>";
 }
 
 }  // namespace faultlab::reports::internal

@@ -10,19 +10,19 @@ namespace {
 // dark red. Hung and stalled differ in shade; exited and killed in glyph.
 constexpr std::array<OutcomeStyle, 9> kOutcomes = {{
     {"completed", "#2f9e44", "✓", "32", "ran to the end, data verified"},
-    {"disconnected", "#868e96", "⏏", "90",
+    {"disconnected", "#868e96", "○", "90",
      "saw its peer go away, stopped cleanly"},
     {"crashed", "#e03131", "✕", "1;31", "the fault's own signal or abort"},
     {"collateral", "#f76707", "✕", "33",
      "killed because a sibling in its process crashed"},
     {"corrupted", "#9c36b5", "!", "35",
      "ran to the end, data fails verification"},
-    {"hung", "#f59f00", "⏸", "1;33",
+    {"hung", "#f59f00", "‖", "1;33",
      "no progress: lock cycle or blocking read"},
-    {"stalled", "#fcc419", "⏸", "33",
+    {"stalled", "#fcc419", "‖", "33",
      "blocked on a channel whose peer is gone"},
-    {"exited", "#a61e4d", "⏻", "31", "unexpected exit code"},
-    {"killed", "#862e2e", "☠", "31",
+    {"exited", "#a61e4d", "⊘", "31", "unexpected exit code"},
+    {"killed", "#862e2e", "†", "31",
      "killed by the supervisor at the deadline"},
 }};
 

@@ -1,0 +1,103 @@
+// html_report_test.mjs REPORT.html SHOT.png [--json RESULT.json] [--expect TEXT]...
+//                      [--mobile SHOT390.png]
+// Opens a faultlab HTML report in headless Chromium (/usr/bin/chromium, or
+// $CHROMIUM) with a fresh profile and fails when the page makes any request
+// other than the file itself, logs a console error or throws, or lacks the
+// expected text: every --expect TEXT, and with --json the scenario names,
+// verdicts, worker outcomes and the first crash frame of each trial. At 390 px
+// width the page must not scroll sideways. Saves full-page screenshots.
+import { chromium } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+               '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function parseArgs(argv) {
+  const opts = { expect: [], json: null, mobile: null, positional: [] };
+  for (let i = 0; i < argv.length; ++i) {
+    if (argv[i] === '--expect') opts.expect.push(argv[++i]);
+    else if (argv[i] === '--json') opts.json = argv[++i];
+    else if (argv[i] === '--mobile') opts.mobile = argv[++i];
+    else opts.positional.push(argv[i]);
+  }
+  if (opts.positional.length !== 2 || opts.expect.includes(undefined) ||
+      opts.json === undefined || opts.mobile === undefined) {
+    console.error('usage: html_report_test.mjs REPORT.html SHOT.png [--json RESULT.json] ' +
+                  '[--expect TEXT]... [--mobile SHOT390.png]');
+    process.exit(2);
+  }
+  return opts;
+}
+
+// Text the report must show for a result JSON (faultlab.result/1).
+function expectationsFrom(result) {
+  const want = new Set();
+  for (const s of result.scenarios ?? []) {
+    if (s?.name) want.add(s.name);
+    want.add(s?.passed ? '✔ as expected' : '✘');
+    for (const p of s?.placements ?? []) {
+      for (const t of p?.trials ?? []) {
+        for (const w of t?.workers ?? []) if (w?.outcome) want.add(w.outcome);
+        const fn = t?.crash?.frames?.[0]?.function;
+        if (fn) want.add(fn);
+      }
+    }
+  }
+  return [...want];
+}
+
+async function check(context, url, width, shot, expected, failures) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  page.on('console', (m) => { if (m.type() === 'error') failures.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => failures.push(`page error: ${e.message}`));
+  await page.goto(url, { waitUntil: 'load' });
+  const text = await page.evaluate(() => document.body.textContent);
+  for (const t of expected) {
+    if (!text.includes(t)) failures.push(`${width}px: page text lacks ${JSON.stringify(t)}`);
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  if (overflow > 0) failures.push(`${width}px: page scrolls sideways by ${overflow}px`);
+  await page.screenshot({ path: shot, fullPage: true });
+  console.log(`screenshot ${shot} (${width}px wide)`);
+  await page.close();
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const [report, shot] = opts.positional.map((p) => resolve(p));
+const url = pathToFileURL(report).href;
+const expected = [...opts.expect];
+if (opts.json) expected.push(...expectationsFrom(JSON.parse(readFileSync(opts.json, 'utf8'))));
+
+const failures = [];
+const profile = mkdtempSync(join(tmpdir(), 'faultlab-chromium-'));
+let context;
+try {
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+  });
+  context.on('request', (r) => {
+    if (r.url() !== url) failures.push(`network request: ${r.method()} ${r.url()}`);
+  });
+  await context.route('**/*', (route) =>
+    route.request().url() === url ? route.continue() : route.abort());
+  await check(context, url, 1280, shot, expected, failures);
+  if (opts.mobile) await check(context, url, 390, resolve(opts.mobile), expected, failures);
+} catch (e) {
+  failures.push(`browser: ${e.message}`);
+} finally {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  for (const f of failures) console.error(`FAIL: ${f}`);
+  process.exit(1);
+}
+console.log(`OK: ${report}: no requests besides the file, no console errors, ` +
+            `${expected.length} expected texts found`);
