@@ -267,13 +267,13 @@ std::string RenderTimeline(const json& trial) {
 }
 
 const char* TimelineKey() {
-  return "<span><b class=\"k-fault\">⚡</b> fault fired</span>"
-         "<span><b>✕</b> process killed</span><span><b>|</b> process "
-         "exited</span>"
-         "<span><b class=\"k-det\">◆</b> end seen by supervisor</span>"
-         "<span><b class=\"k-ev\">○</b> channel event</span>"
-         "<span><b class=\"k-hang\">┆</b> hang detected</span>"
-         "<span>line: messages over time</span>";
+  return "<span><b class=\"k-fault\">⚡</b> fault fired</span> "
+         "<span><b>✕</b> process killed</span> <span><b>|</b> process "
+         "exited</span> "
+         "<span><b class=\"k-det\">◆</b> end seen by supervisor</span> "
+         "<span><b class=\"k-ev\">○</b> channel event</span> "
+         "<span><b class=\"k-hang\">┆</b> hang detected</span> "
+         "<span>line: messages over time</span> ";
 }
 
 }  // namespace faultlab::reports::internal
