@@ -177,8 +177,8 @@ void AppendTrial(const json& trial, std::string_view target, size_t index,
     absl::StrAppend(out, "<h3 class=\"muted\">trial ", index + 1, " of ", count,
                     "</h3>");
   absl::StrAppend(
-      out, "<p class=\"meta\">seed ", E(Str(trial, "seed", "?")), " · <b>",
-      internal::BlastText(trial, target), "</b>",
+      out, "<p class=\"meta trial\">seed ", E(Str(trial, "seed", "?")),
+      " · <b>", internal::BlastText(trial, target), "</b>",
       Bool(trial, "contained").value_or(false) ? " (contained)" : "", " · ",
       FormatMs(Num(trial, "duration_ms")));
   if (std::optional<double> lat = Num(trial, "detection_latency_ms")) {
@@ -245,7 +245,9 @@ std::string RenderHtml(const json& result) {
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
       "'none'; "
-      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+      "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-",
+      internal::ReportScriptSha256(),
+      "'\">"
       "<title>faultlab report",
       Bool(result, "passed").value_or(false) ? " · passed" : " · failed",
       "</title><style>", internal::ReportCss(), "</style></head><body><main>");

@@ -78,7 +78,7 @@ void AppendCrash(const json& crash, std::string* out) {
       out, "<details class=\"crash\"><summary><b>crash</b>: ", E(who), " · ",
       E(Str(crash, "signal", "?")), " ", E(Str(crash, "si_code")),
       " at <span class=\"mono\">", E(Str(crash, "address", "?")),
-      "</span></summary><p class=\"muted\">thread ",
+      "</span></summary><p class=\"muted sub\">thread ",
       E(Str(crash, "thread", who)), " · tid ", E(Str(crash, "tid", "?")),
       " · at ", FormatMs(Num(crash, "t_ms")), "</p>");
   AppendFrames(Field(crash, "frames"), out);
@@ -103,7 +103,7 @@ void AppendHang(const json& hang, std::string* out) {
     absl::StrAppend(out, "</ul>");
   }
   for (const json& st : Items(hang, "stacks")) {
-    absl::StrAppend(out, "<p class=\"muted\">", E(Str(st, "worker", "?")),
+    absl::StrAppend(out, "<p class=\"muted sub\">", E(Str(st, "worker", "?")),
                     " · tid ", E(Str(st, "tid", "?")), "</p>");
     AppendFrames(Field(st, "frames"), out);
   }
@@ -127,6 +127,16 @@ std::string Verified(const json& w) {
   return *v ? "yes" : "<span class=\"bad\">no</span>";
 }
 
+// How the worker ended: its signal, else its exit code, else "–".
+std::string Ending(const json& w) {
+  std::string signal = Str(w, "signal");
+  if (!signal.empty()) return signal;
+  std::string code = Str(w, "exit_code");
+  return code.empty() ? "–" : absl::StrCat("exit ", code);
+}
+
+// A row of figures, then a full-width row with the detail and channel events,
+// so the table stays narrow enough for a placement column or a phone.
 void AppendWorkerTable(const json& trial, std::string* out) {
   const json& workers = Items(trial, "workers");
   if (workers.empty()) return;
@@ -134,24 +144,30 @@ void AppendWorkerTable(const json& trial, std::string* out) {
       out,
       "<details><summary><b>worker details</b></summary><div class=\"scroll\">"
       "<table class=\"details\"><thead><tr><th>worker</th><th>outcome</th>"
-      "<th>pid/tid</th><th>signal</th><th>exit</th><th>messages</th>"
-      "<th>verified</th><th>events</th><th>detail</th></tr></thead><tbody>");
+      "<th>pid/tid</th><th>ended</th><th>messages</th><th>verified</th>"
+      "</tr></thead><tbody>");
   for (const json& w : workers) {
     std::string outcome = Str(w, "outcome", "unknown");
     std::string events;
     for (const json& e : Items(w, "events")) {
       absl::StrAppend(&events, events.empty() ? "" : ", ", Str(e, "kind", "?"),
-                      "@", FormatMs(Num(e, "t_ms")));
+                      " at ", FormatMs(Num(e, "t_ms")), " on ",
+                      Str(e, "channel", "?"));
     }
-    absl::StrAppend(
-        out, "<tr><td class=\"mono\">", E(Str(w, "name", "?")),
-        "</td><td class=\"o o-", StyleOf(outcome).name, "\">", E(outcome),
-        "</td><td>", E(Str(w, "pid", "?")), "/", E(Str(w, "tid", "?")),
-        "</td><td>", E(Str(w, "signal", "–")), "</td><td>",
-        E(Str(w, "exit_code", "–")), "</td><td>", E(Str(w, "messages", "?")),
-        "/", E(Str(w, "expected_messages", "?")), "</td><td>", Verified(w),
-        "</td><td>", E(events.empty() ? "–" : events), "</td><td>",
-        E(Str(w, "detail")), "</td></tr>");
+    std::string detail = Str(w, "detail");
+    absl::StrAppend(out, "<tr><td class=\"mono\">", E(Str(w, "name", "?")),
+                    "</td><td class=\"o o-", StyleOf(outcome).name, "\">",
+                    E(outcome), "</td><td>", E(Str(w, "pid", "?")), "/",
+                    E(Str(w, "tid", "?")), "</td><td>", E(Ending(w)),
+                    "</td><td>", E(Str(w, "messages", "?")), "/",
+                    E(Str(w, "expected_messages", "?")), "</td><td>",
+                    Verified(w), "</td></tr>");
+    if (!detail.empty() || !events.empty()) {
+      absl::StrAppend(out, "<tr class=\"sub\"><td colspan=\"6\">", E(detail),
+                      detail.empty() || events.empty() ? "" : " · ",
+                      events.empty() ? "" : "events: ", E(events),
+                      "</td></tr>");
+    }
   }
   absl::StrAppend(out, "</tbody></table></div></details>");
 }

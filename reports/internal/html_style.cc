@@ -86,10 +86,14 @@ details[open]>summary{margin-bottom:6px}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px;margin:4px 0;
 white-space:pre-wrap;word-break:break-word;max-height:420px;overflow:auto}
 ol.frames{margin:4px 0;padding-left:0;list-style:none}
-ol.frames li{padding:1px 0;word-break:break-all}
+ol.frames li{padding:1px 0;overflow-wrap:anywhere}
 ol.frames .fn{font-weight:600}
 ol.frames .loc{color:var(--muted)}
-.details td{font-size:.82rem}
+.details td{font-size:.82rem;white-space:nowrap}
+.details tr:has(+tr.sub) td{border-bottom:0;padding-bottom:0}
+.details tr.sub td{white-space:normal;color:var(--muted);padding-top:1px}
+p.trial{font-size:.88rem}
+p.sub{font-size:.82rem;margin:2px 0 4px}
 .details td.o{color:var(--c);font-weight:600}
 .muted{color:var(--muted)}
 footer{color:var(--muted);font-size:.8rem;margin-top:28px;border-top:1px solid var(--line);padding-top:8px}
@@ -131,10 +135,17 @@ std::string ReportCss() {
 }
 
 const char* ReportScript() {
+  // Changing this text changes its hash: update kReportScriptSha256 with
+  //   printf %s "$script" | openssl dgst -sha256 -binary | base64
+  // (the browser test fails on the CSP violation if they disagree).
   return "addEventListener('beforeprint',function(){"
          "document.querySelectorAll('details').forEach(function(d){d.open=true}"
          ")"
          "});";
+}
+
+const char* ReportScriptSha256() {
+  return "+ArYvNkPUhbHKSUpuOkZPlUHKocNOm074sGTidvKJp8=";
 }
 
 }  // namespace faultlab::reports::internal

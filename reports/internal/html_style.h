@@ -15,6 +15,10 @@ std::string ReportCss();
 // The only script: opens every <details> before printing. No network use.
 const char* ReportScript();
 
+// Base64 SHA-256 of ReportScript(), for the page's Content-Security-Policy:
+// only that script may run, so markup that slipped past escaping could not.
+const char* ReportScriptSha256();
+
 }  // namespace faultlab::reports::internal
 
 #endif  // FAULTLAB_REPORTS_INTERNAL_HTML_STYLE_H_

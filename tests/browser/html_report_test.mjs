@@ -5,7 +5,8 @@
 // other than the file itself, logs a console error or throws, or lacks the
 // expected text: every --expect TEXT, and with --json the scenario names,
 // verdicts, worker outcomes and the first crash frame of each trial. At 390 px
-// width the page must not scroll sideways. Saves full-page screenshots.
+// width the page must not scroll sideways; printing must open every <details>.
+// Saves full-page screenshots.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,13 @@ async function check(context, url, width, shot, expected, failures) {
   if (overflow > 0) failures.push(`${width}px: page scrolls sideways by ${overflow}px`);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot ${shot} (${width}px wide)`);
+  // Printing opens every collapsed block (the page's only script).
+  await page.emulateMedia({ media: 'print' });
+  const closed = await page.evaluate(() => {
+    dispatchEvent(new Event('beforeprint'));
+    return document.querySelectorAll('details:not([open])').length;
+  });
+  if (closed) failures.push(`${width}px: ${closed} <details> stay closed for print`);
   await page.close();
 }
 
