@@ -1,0 +1,372 @@
+// Outcome classification: turns a trial's observation into one outcome per
+// worker, each with the evidence that decided it. The order of the rules
+// matters: a worker's own crash record beats everything; a worker that
+// finished before its process died keeps what it finished with; only then
+// does the process's fate (or the supervisor's kill) decide.
+#include "harness/classify.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "harness/exit_status.h"
+#include "workers/message.h"
+
+namespace faultlab {
+namespace {
+
+constexpr uint64_t kStuckNs = 50'000'000;
+
+double Ms(uint64_t ns, uint64_t epoch) {
+  return ns > epoch ? double(ns - epoch) / 1e6 : 0.0;
+}
+
+std::string SlotText(const char* s, size_t n) {
+  return std::string(s, strnlen(s, n));
+}
+
+// The producer a stream into worker `w` through channel `c` starts at.
+int StreamSource(const Scenario& s, int c) {
+  int w = s.channels[c].from;
+  for (int depth = 0; depth < kMaxWorkers; ++depth) {
+    if (s.workers[w].role == Role::kProducer) return w;
+    int next = -1;
+    for (size_t k = 0; k < s.channels.size(); ++k)
+      if (s.channels[k].to == w) next = k;
+    if (next < 0) return w;
+    w = s.channels[next].from;
+  }
+  return w;
+}
+
+class Classifier {
+ public:
+  Classifier(const Scenario& s, const TrialObservation& obs, Symbolizer* sym)
+      : s_(s), obs_(obs), sb_(obs.sb()), sym_(sym) {
+    process_of_.assign(s.workers.size(), -1);
+    for (size_t p = 0; p < obs.processes.size(); ++p)
+      for (int w : obs.processes[p].workers) process_of_[w] = p;
+    hung_.assign(s.workers.size(), false);
+    for (int w : obs.hang.hung) hung_[w] = true;
+  }
+
+  TrialResult Run();
+
+ private:
+  StackResult Stack(int w, const CrashRecord& rec);
+  void ClassifyWorker(int w, WorkerResult* r);
+  bool StreamVerified(int w) const;
+  std::string BlockedText(int w) const;
+  EventResult EventText(const Event& e) const;
+
+  const Scenario& s_;
+  const TrialObservation& obs_;
+  const Scoreboard& sb_;
+  Symbolizer* sym_;
+  std::vector<int> process_of_;
+  std::vector<bool> hung_;
+  int crashed_ = -1;  // worker with a crash record
+};
+
+StackResult Classifier::Stack(int w, const CrashRecord& rec) {
+  StackResult st;
+  st.worker = s_.workers[w].name;
+  st.thread = SlotText(rec.thread, sizeof rec.thread);
+  st.tid = rec.tid;
+  if (rec.signal) {
+    st.signal = SignalName(rec.signal);
+    st.si_code = SiCodeName(rec.signal, rec.si_code);
+  }
+  st.address = rec.address;
+  st.t_ms = Ms(rec.t_ns, obs_.start_ns);
+  if (sym_) st.frames = sym_->Symbolize(rec, sb_.workers[w]);
+  return st;
+}
+
+bool Classifier::StreamVerified(int w) const {
+  const WorkerSlot& slot = sb_.workers[w];
+  if (slot.bad_messages.load() > 0) return false;
+  if (s_.workers[w].role != Role::kSink) return true;
+  uint64_t want = 0;
+  for (size_t c = 0; c < s_.channels.size(); ++c) {
+    if (s_.channels[c].to != w) continue;
+    const Worker& src = s_.workers[StreamSource(s_, c)];
+    want += ExpectedStreamDigest(obs_.plan.seed, obs_.plan.expected_messages[w],
+                                 src.payload);
+  }
+  return slot.digest.load() == want;
+}
+
+std::string Classifier::BlockedText(int w) const {
+  const WorkerSlot& slot = sb_.workers[w];
+  int on = slot.blocked_on.load();
+  uint64_t since = slot.blocked_since_ns.load();
+  uint64_t ms =
+      since && obs_.end_ns > since ? (obs_.end_ns - since) / 1000000 : 0;
+  if (slot.blocked.load() == BlockKind::kLock && on >= 0 && on < kMaxLocks) {
+    int owner = sb_.locks[on].owner.load();
+    return absl::StrCat("blocked on ", SlotText(sb_.locks[on].name, 16),
+                        owner >= 0
+                            ? absl::StrCat(" held by ", s_.workers[owner].name)
+                            : std::string(),
+                        " for ", ms, " ms");
+  }
+  if (on < 0 || on >= int(s_.channels.size())) return "blocked";
+  const Channel& c = s_.channels[on];
+  bool read = slot.blocked.load() == BlockKind::kRead;
+  int peer = read ? c.from : c.to;
+  return absl::StrCat("blocked ", read ? "reading " : "writing ",
+                      ChannelKindName(c.kind), " ", c.name, " for ", ms,
+                      " ms; its ", read ? "writer " : "reader ",
+                      s_.workers[peer].name, " ",
+                      hung_[peer] ? "is hung"
+                      : sb_.workers[peer].state.load() == WorkerState::kFinished
+                          ? "has finished"
+                          : "is gone or stuck");
+}
+
+EventResult Classifier::EventText(const Event& e) const {
+  EventResult r;
+  r.t_ms = Ms(e.t_ns, obs_.start_ns);
+  r.kind = EventKindName(e.kind);
+  if (e.channel >= 0 && e.channel < int(s_.channels.size()))
+    r.channel = s_.channels[e.channel].name;
+  r.bytes_queued = e.bytes_queued == 0xffffffffu ? -1 : int64_t(e.bytes_queued);
+  switch (e.kind) {
+    case EventKind::kFault:
+      r.detail = absl::StrCat("fault fired: ", FaultKindName(s_.fault.kind),
+                              "/", FaultVariantName(s_.fault.variant));
+      break;
+    case EventKind::kSequenceError:
+      r.detail = absl::StrCat("sequence off by ", e.value);
+      break;
+    case EventKind::kChecksumError:
+      r.detail = e.value < 0 ? "frame header failed its check"
+                             : absl::StrCat("payload of message ", e.value,
+                                            " failed its checksum");
+      break;
+    case EventKind::kShortRead:
+    case EventKind::kShortWrite:
+      r.detail = absl::StrCat(e.value, " bytes of a frame");
+      break;
+    case EventKind::kPeerDead:
+      r.detail = absl::StrCat("peer heartbeat silent for ", e.value, " ms");
+      break;
+    case EventKind::kHeapCheckFailed:
+      r.detail = absl::StrCat(e.value, " heap records failed their checksum");
+      break;
+    default:
+      if (e.value < 0) r.detail = absl::StrCat("errno ", -e.value);
+      break;
+  }
+  return r;
+}
+
+void Classifier::ClassifyWorker(int w, WorkerResult* r) {
+  const WorkerSlot& slot = sb_.workers[w];
+  const ProcessRecord& p = obs_.processes[process_of_[w]];
+  ExitStatus st = ExitStatus::FromWaitStatus(p.wait_status);
+  const int target = s_.fault.target;
+  const bool fired_here = target >= 0 &&
+                          process_of_[target] == process_of_[w] &&
+                          sb_.workers[target].fault_ns.load() != 0;
+  const bool dead_by_itself = p.reaped && !p.killed_by_supervisor;
+  if (st.signaled && dead_by_itself) r->signal = SignalName(st.signal);
+  if (st.exited && dead_by_itself && st.code != 0) r->exit_code = st.code;
+
+  if (slot.crash.present.load()) {
+    const CrashRecord& c = slot.crash;
+    std::string what =
+        absl::StrFormat("%s %s at 0x%x in thread %s (tid %d)",
+                        SignalName(c.signal), SiCodeName(c.signal, c.si_code),
+                        c.address, SlotText(c.thread, sizeof c.thread), c.tid);
+    if (w != target && fired_here) {
+      double after = Ms(c.t_ns, sb_.workers[target].fault_ns.load());
+      r->outcome = Outcome::kCollateral;
+      r->detail = absl::StrFormat(
+          "died of %s in its own thread, %.1f ms after %s's fault", what, after,
+          s_.workers[target].name);
+    } else {
+      r->outcome = Outcome::kCrashed;
+      r->detail = what;
+    }
+    return;
+  }
+  if (slot.state.load() == WorkerState::kFinished) {
+    r->detail = SlotText(slot.detail, sizeof slot.detail);
+    switch (slot.end_reason.load()) {
+      case EndReason::kCorrupted:
+        r->outcome = Outcome::kCorrupted;
+        return;
+      case EndReason::kDisconnected:
+        r->outcome = Outcome::kDisconnected;
+        return;
+      default:
+        break;
+    }
+    if (r->verified.has_value() && !*r->verified) {
+      r->outcome = Outcome::kCorrupted;
+      r->detail = "finished, but its digest differs from the stream sent";
+    } else {
+      r->outcome = Outcome::kCompleted;
+    }
+    return;
+  }
+  if (dead_by_itself && st.signaled) {
+    if (w == target && fired_here) {
+      r->outcome = Outcome::kCrashed;
+      r->detail = absl::StrCat("killed by ", SignalName(st.signal),
+                               " right after its fault (no crash record)");
+    } else if (fired_here || crashed_ >= 0) {
+      r->outcome = Outcome::kCollateral;
+      int by = crashed_ >= 0 && process_of_[crashed_] == process_of_[w]
+                   ? crashed_
+                   : target;
+      r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(), " from ",
+                               by >= 0 ? s_.workers[by].name : "a sibling");
+    } else {
+      r->outcome = Outcome::kCrashed;
+      r->detail = absl::StrCat("process ", p.pid, " ", st.ToString());
+    }
+    return;
+  }
+  if (dead_by_itself && st.exited) {
+    bool exit_fault = s_.fault.kind == FaultKind::kExit;
+    if (w == target && fired_here && exit_fault) {
+      r->outcome = Outcome::kExited;
+      r->detail = absl::StrCat("called exit(", st.code, ") mid-run");
+    } else if (fired_here) {
+      r->outcome = Outcome::kCollateral;
+      r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(), " when ",
+                               s_.workers[target].name, " exited");
+    } else {
+      r->outcome = Outcome::kExited;
+      r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(),
+                               " before the worker finished");
+    }
+    return;
+  }
+  // Still running when the supervisor ended the trial.
+  const uint64_t end =
+      obs_.hang.detected_ns ? obs_.hang.detected_ns : obs_.end_ns;
+  const uint64_t beat = slot.heartbeat_ns.load();
+  const uint64_t since = slot.blocked_since_ns.load();
+  if (hung_[w]) {
+    r->outcome = Outcome::kHung;
+    r->detail = slot.blocked.load() != BlockKind::kNone
+                    ? absl::StrCat("in the wait-for cycle: ", BlockedText(w))
+                    : absl::StrCat("no heartbeat for ",
+                                   end > beat ? (end - beat) / 1000000 : 0,
+                                   " ms after its fault");
+  } else if (slot.blocked.load() != BlockKind::kNone && since &&
+             obs_.end_ns - since > kStuckNs) {
+    r->outcome = Outcome::kStalled;
+    r->detail = BlockedText(w);
+  } else if (w == target && slot.fault_ns.load() &&
+             (s_.fault.kind == FaultKind::kHang ||
+              s_.fault.kind == FaultKind::kDeadlock)) {
+    r->outcome = Outcome::kHung;
+    r->detail = "its hang fault fired and it never finished";
+  } else {
+    r->outcome = Outcome::kKilled;
+    r->detail = absl::StrCat(
+        "still running at the ",
+        obs_.deadline_hit ? "deadline" : "end of the trial", "; killed");
+  }
+}
+
+TrialResult Classifier::Run() {
+  TrialResult t;
+  t.seed = obs_.plan.seed;
+  t.duration_ms = Ms(obs_.end_ns, obs_.start_ns);
+  t.stderr_text = obs_.stderr_text;
+  for (size_t w = 0; w < s_.workers.size(); ++w)
+    if (sb_.workers[w].crash.present.load()) {
+      crashed_ = w;
+      t.crash = Stack(w, sb_.workers[w].crash);
+      break;
+    }
+  const int target = s_.fault.target;
+  uint64_t fault_ns = target >= 0 ? sb_.workers[target].fault_ns.load() : 0;
+  if (fault_ns) t.fault_fired_ms = Ms(fault_ns, obs_.start_ns);
+  for (const ProcessRecord& p : obs_.processes) {
+    ProcessResult pr;
+    pr.pid = p.pid;
+    for (int w : p.workers) pr.workers.push_back(s_.workers[w].name);
+    ExitStatus st = ExitStatus::FromWaitStatus(p.wait_status);
+    pr.status = p.killed_by_supervisor
+                    ? absl::StrCat(st.ToString(), " (by faultlab)")
+                    : st.ToString();
+    if (st.signaled) pr.signal = SignalName(st.signal);
+    if (st.exited) pr.exit_code = st.code;
+    if (p.reaped) pr.detected_ms = Ms(p.detected_ns, obs_.start_ns);
+    if (p.reaped && !p.killed_by_supervisor) {
+      uint64_t died = p.detected_ns;
+      if (crashed_ >= 0 && process_of_[crashed_] >= 0 &&
+          &obs_.processes[process_of_[crashed_]] == &p)
+        died = sb_.workers[crashed_].crash.t_ns;
+      pr.died_ms = Ms(died, obs_.start_ns);
+      bool abnormal = st.signaled || (st.exited && st.code != 0);
+      if (abnormal && !t.detection_latency_ms) {
+        uint64_t from =
+            crashed_ >= 0 ? sb_.workers[crashed_].crash.t_ns : fault_ns;
+        if (from && p.detected_ns > from)
+          t.detection_latency_ms = double(p.detected_ns - from) / 1e6;
+      }
+    }
+    t.processes.push_back(pr);
+  }
+  if (obs_.hang.detected_ns) {
+    t.hang = true;
+    t.hang_detected_ms = Ms(obs_.hang.detected_ns, obs_.start_ns);
+    t.cycle = obs_.hang.cycle;
+    uint64_t closed = 0;
+    for (int w : obs_.hang.hung)
+      closed = std::max(closed, sb_.workers[w].blocked_since_ns.load());
+    if (!closed) closed = fault_ns;
+    if (closed && obs_.hang.detected_ns > closed)
+      t.detection_latency_ms = double(obs_.hang.detected_ns - closed) / 1e6;
+  }
+  for (size_t w = 0; w < s_.workers.size(); ++w) {
+    const WorkerSlot& slot = sb_.workers[w];
+    WorkerResult r;
+    r.name = s_.workers[w].name;
+    r.role = RoleName(s_.workers[w].role);
+    r.pid = slot.pid.load();
+    if (!r.pid && process_of_[w] >= 0)
+      r.pid = obs_.processes[process_of_[w]].pid;
+    r.tid = slot.tid.load();
+    r.messages = slot.progress.load();
+    r.expected_messages = obs_.plan.expected_messages[w];
+    if (s_.workers[w].role != Role::kProducer &&
+        slot.state.load() == WorkerState::kFinished)
+      r.verified = StreamVerified(w);
+    for (const auto& [ns, n] : obs_.progress[w])
+      r.progress.push_back({Ms(ns, obs_.start_ns), n});
+    uint32_t ne = std::min<uint32_t>(slot.n_events.load(), kMaxEvents);
+    for (uint32_t i = 0; i < ne; ++i)
+      r.events.push_back(EventText(slot.events[i]));
+    ClassifyWorker(w, &r);
+    if (r.outcome == Outcome::kHung || r.outcome == Outcome::kStalled ||
+        r.outcome == Outcome::kKilled) {
+      if (slot.snapshot.present.load())
+        t.hung_stacks.push_back(Stack(w, slot.snapshot));
+    }
+    if (int(w) != target && r.outcome != Outcome::kCompleted &&
+        r.outcome != Outcome::kDisconnected)
+      ++t.blast_radius;
+    t.workers.push_back(std::move(r));
+  }
+  return t;
+}
+
+}  // namespace
+
+TrialResult Classify(const Scenario& s, const TrialObservation& obs,
+                     Symbolizer* sym) {
+  return Classifier(s, obs, sym).Run();
+}
+
+}  // namespace faultlab

@@ -1,0 +1,68 @@
+#include "harness/expectations.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace faultlab {
+namespace {
+
+std::string SetText(const OutcomeSet& set) {
+  std::vector<std::string> names;
+  for (Outcome o : set) names.emplace_back(OutcomeName(o));
+  return names.size() == 1
+             ? names[0]
+             : absl::StrCat("one of [", absl::StrJoin(names, ", "), "]");
+}
+
+bool In(const OutcomeSet& set, Outcome o) {
+  return std::find(set.begin(), set.end(), o) != set.end();
+}
+
+CheckResult CheckWorker(const WorkerResult& w, const OutcomeSet& set) {
+  return {absl::StrCat(w.name, " is ", SetText(set)), In(set, w.outcome),
+          std::string(OutcomeName(w.outcome))};
+}
+
+bool Compare(int a, const std::string& op, int b) {
+  if (op == ">") return a > b;
+  if (op == ">=") return a >= b;
+  if (op == "<") return a < b;
+  if (op == "<=") return a <= b;
+  return a == b;
+}
+
+}  // namespace
+
+std::vector<CheckResult> CheckExpectation(const Scenario& s,
+                                          const Expectation& e,
+                                          const TrialResult& t) {
+  std::vector<CheckResult> out;
+  const int target = s.fault.target;
+  if (e.target && target >= 0)
+    out.push_back(CheckWorker(t.workers[target], *e.target));
+  if (e.others)
+    for (size_t w = 0; w < t.workers.size(); ++w)
+      if (int(w) != target) out.push_back(CheckWorker(t.workers[w], *e.others));
+  for (const auto& [name, set] : e.workers)
+    for (size_t w = 0; w < s.workers.size(); ++w)
+      if (s.workers[w].name == name || s.workers[w].group == name)
+        out.push_back(CheckWorker(t.workers[w], set));
+  if (e.blast_radius) {
+    const BlastCheck& b = *e.blast_radius;
+    out.push_back({absl::StrCat("blast radius ",
+                                b.op == "==" ? "is " : b.op + " ", b.value),
+                   Compare(t.blast_radius, b.op, b.value),
+                   absl::StrCat(t.blast_radius)});
+  }
+  if (e.contained)
+    out.push_back({*e.contained ? "contained" : "not contained",
+                   (t.blast_radius == 0) == *e.contained,
+                   t.blast_radius == 0
+                       ? "contained"
+                       : absl::StrCat("blast radius ", t.blast_radius)});
+  return out;
+}
+
+}  // namespace faultlab

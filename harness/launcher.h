@@ -1,0 +1,52 @@
+// Starting a subject process. The supervisor reaches the OS through this
+// interface so a pre-forked host or a fake can stand in for the real one.
+//
+// Every subject starts in the trial's process group, dies with the
+// supervisor (PDEATHSIG), has an empty signal mask, and holds exactly the
+// descriptors in `fds` (dup'ed to their target numbers) plus 0..2.
+#ifndef FAULTLAB_HARNESS_LAUNCHER_H_
+#define FAULTLAB_HARNESS_LAUNCHER_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace faultlab {
+
+struct SpawnRequest {
+  std::string exe;
+  std::vector<std::string> args;
+  // (descriptor in the supervisor, number in the child). Targets must be
+  // below kReservedFds; see ReserveLowDescriptors().
+  std::vector<std::pair<int, int>> fds;
+  pid_t pgid = 0;      // 0: the child leads a new group
+  int stdout_fd = -1;  // -1: inherit
+  int stderr_fd = -1;
+};
+
+class Launcher {
+ public:
+  virtual ~Launcher() = default;
+  // Starts the child; the caller owns reaping it.
+  [[nodiscard]] virtual absl::StatusOr<pid_t> Spawn(
+      const SpawnRequest& req) = 0;
+};
+
+// The real launcher (Boost.Process inside).
+std::unique_ptr<Launcher> NewBoostLauncher();
+
+inline constexpr int kReservedFds = 160;
+// Occupies descriptors 3..kReservedFds-1 with close-on-exec /dev/null, so
+// every descriptor the supervisor opens later lands above them and a child's
+// target numbers never collide with a live source (or with the launcher's
+// own exec-error pipe). Idempotent.
+void ReserveLowDescriptors();
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_LAUNCHER_H_

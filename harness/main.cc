@@ -1,0 +1,95 @@
+// faultlab: the supervisor's command line. It never runs worker code.
+#include <limits.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "harness/launcher.h"
+#include "harness/run_command.h"
+
+namespace {
+
+std::string DefaultWorkerExe() {
+  if (const char* env = std::getenv("FAULTLAB_WORKER")) return env;
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "faultlab-worker";
+  std::string self(buf, n);
+  return self.substr(0, self.rfind('/') + 1) + "faultlab-worker";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before any other descriptor is opened: see ReserveLowDescriptors().
+  faultlab::ReserveLowDescriptors();
+  CLI::App app{"faultlab: fault-isolation and crash-resilience test harness"};
+  app.require_subcommand(1);
+
+  faultlab::RunOptions run;
+  std::string placement = "both";
+  uint64_t seed = 0;
+  auto* run_cmd =
+      app.add_subcommand("run", "run scenarios and check their expectations");
+  run_cmd->add_option("scenario", run.scenarios, "scenario files")->required();
+  run_cmd->add_option("--placement", placement, "thread, process or both")
+      ->check(CLI::IsMember({"thread", "process", "both"}));
+  run_cmd
+      ->add_option("--repeat", run.repeat,
+                   "trials per placement (seeds S, S+1, ...)")
+      ->check(CLI::Range(1, 10000));
+  auto* seed_opt =
+      run_cmd->add_option("--seed", seed, "override every scenario's seed");
+  run_cmd->add_option("--json", run.json_path, "write the result JSON here");
+  run_cmd->add_option("--junit", run.junit_path, "write JUnit XML here");
+  run_cmd->add_option("--html", run.html_path, "write the HTML report here");
+  run_cmd
+      ->add_option("--out", run.out_dir,
+                   "directory for results.json, junit.xml and report.html")
+      ->check(CLI::ExistingDirectory);
+  run_cmd->add_flag("--color", run.color, "colour the console table");
+  run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
+
+  std::vector<std::string> validate_files;
+  auto* validate_cmd =
+      app.add_subcommand("validate", "check scenario files, run nothing");
+  validate_cmd->add_option("scenario", validate_files, "scenario files")
+      ->required();
+
+  auto* list_cmd = app.add_subcommand(
+      "list", "list channels, faults, roles, policies, outcomes");
+
+  std::string report_json, report_html, report_junit;
+  auto* report_cmd = app.add_subcommand("report", "re-render a result JSON");
+  report_cmd->add_option("results", report_json, "result JSON from run --json")
+      ->required();
+  report_cmd->add_option("--html", report_html, "write the HTML report here");
+  report_cmd->add_option("--junit", report_junit, "write JUnit XML here");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  if (*run_cmd) {
+    if (placement == "thread") run.placements = {faultlab::Placement::kThread};
+    if (placement == "process")
+      run.placements = {faultlab::Placement::kProcess};
+    if (*seed_opt) run.seed = seed;
+    run.worker_exe = DefaultWorkerExe();
+    run.command_line = "faultlab";
+    for (int i = 1; i < argc; ++i)
+      absl::StrAppend(&run.command_line, " ", argv[i]);
+    run.color = run.color && isatty(1);
+    return faultlab::RunCommand(run);
+  }
+  if (*validate_cmd) return faultlab::ValidateCommand(validate_files);
+  if (*list_cmd) return faultlab::ListCommand();
+  if (*report_cmd)
+    return faultlab::ReportCommand(report_json, report_html, report_junit);
+  return 2;
+}

@@ -1,0 +1,45 @@
+#include "harness/outcome.h"
+
+namespace faultlab {
+
+std::string_view OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kCompleted:
+      return "completed";
+    case Outcome::kCorrupted:
+      return "corrupted";
+    case Outcome::kCrashed:
+      return "crashed";
+    case Outcome::kCollateral:
+      return "collateral";
+    case Outcome::kHung:
+      return "hung";
+    case Outcome::kStalled:
+      return "stalled";
+    case Outcome::kDisconnected:
+      return "disconnected";
+    case Outcome::kExited:
+      return "exited";
+    case Outcome::kKilled:
+      return "killed";
+  }
+  return "?";
+}
+
+std::optional<Outcome> ParseOutcome(std::string_view name) {
+  for (Outcome o : kAllOutcomes)
+    if (OutcomeName(o) == name) return o;
+  return std::nullopt;
+}
+
+std::string_view PlacementName(Placement p) {
+  return p == Placement::kThread ? "thread" : "process";
+}
+
+std::optional<Placement> ParsePlacement(std::string_view name) {
+  if (name == "thread") return Placement::kThread;
+  if (name == "process") return Placement::kProcess;
+  return std::nullopt;
+}
+
+}  // namespace faultlab

@@ -1,0 +1,114 @@
+// The result model: plain structs holding what a run found, serialised to
+// the versioned JSON (reports/RESULT_FORMAT.md) that reports/ renders.
+#ifndef FAULTLAB_HARNESS_RESULT_H_
+#define FAULTLAB_HARNESS_RESULT_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/outcome.h"
+
+namespace faultlab {
+
+struct FrameResult {
+  std::string function;  // "" if unknown
+  std::string file;      // "" if no debug info
+  int line = 0;
+  uint64_t address = 0;
+  std::string module;  // basename of the object
+};
+
+struct StackResult {
+  std::string worker;
+  std::string thread;
+  int tid = 0;
+  std::string signal;   // crash only
+  std::string si_code;  // crash only
+  uint64_t address = 0;
+  double t_ms = 0;
+  std::vector<FrameResult> frames;
+};
+
+struct EventResult {
+  double t_ms = 0;
+  std::string channel;
+  std::string kind;
+  int64_t bytes_queued = -1;
+  std::string detail;
+};
+
+struct WorkerResult {
+  std::string name, role;
+  Outcome outcome = Outcome::kCompleted;
+  int pid = 0, tid = 0;
+  std::optional<std::string> signal;
+  std::optional<int> exit_code;
+  std::string detail;
+  uint64_t messages = 0, expected_messages = 0;
+  std::optional<bool> verified;
+  std::vector<std::pair<double, uint64_t>> progress;
+  std::vector<EventResult> events;
+};
+
+struct ProcessResult {
+  int pid = 0;
+  std::vector<std::string> workers;
+  std::string status;
+  std::optional<std::string> signal;
+  std::optional<int> exit_code;
+  std::optional<double> died_ms, detected_ms;
+};
+
+struct CheckResult {
+  std::string check;
+  bool passed = false;
+  std::string actual;
+};
+
+struct TrialResult {
+  uint64_t seed = 0;
+  int blast_radius = 0;
+  double duration_ms = 0;
+  std::optional<double> fault_fired_ms, detection_latency_ms;
+  std::vector<ProcessResult> processes;
+  std::vector<WorkerResult> workers;
+  std::optional<StackResult> crash;
+  bool hang = false;
+  double hang_detected_ms = 0;
+  std::vector<std::string> cycle;
+  std::vector<StackResult> hung_stacks;
+  std::string stderr_text;
+};
+
+struct PlacementResult {
+  Placement placement = Placement::kThread;
+  bool passed = true;
+  std::vector<CheckResult> expectations;
+  std::vector<TrialResult> trials;
+};
+
+struct ScenarioResult {
+  std::string name, file, description;
+  bool passed = true;
+  std::string fault_target, fault_kind, fault_variant, fault_trigger;
+  std::vector<PlacementResult> placements;
+};
+
+struct RunResult {
+  std::string started;  // ISO 8601 UTC
+  std::string command;
+  std::optional<uint64_t> seed_override;
+  bool complete = false;
+  std::vector<ScenarioResult> scenarios;
+  bool passed() const;
+};
+
+nlohmann::json ToJson(const RunResult& r);
+nlohmann::json ToJson(const ScenarioResult& s);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_RESULT_H_

@@ -1,0 +1,137 @@
+#include "absl/strings/str_format.h"
+#include "harness/result.h"
+
+namespace faultlab {
+namespace {
+
+using nlohmann::json;
+
+std::string Hex(uint64_t a) { return absl::StrFormat("0x%016x", a); }
+
+template <typename T>
+json Opt(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+json FramesJson(const std::vector<FrameResult>& frames) {
+  json out = json::array();
+  for (const FrameResult& f : frames)
+    out.push_back({{"function", f.function},
+                   {"file", f.file},
+                   {"line", f.line},
+                   {"address", absl::StrFormat("0x%x", f.address)},
+                   {"module", f.module}});
+  return out;
+}
+
+json StackJson(const StackResult& s) {
+  return {{"worker", s.worker},   {"thread", s.thread},
+          {"tid", s.tid},         {"signal", s.signal},
+          {"si_code", s.si_code}, {"address", Hex(s.address)},
+          {"t_ms", s.t_ms},       {"frames", FramesJson(s.frames)}};
+}
+
+json WorkerJson(const WorkerResult& w) {
+  json progress = json::array(), events = json::array();
+  for (auto [t, n] : w.progress) progress.push_back({t, n});
+  for (const EventResult& e : w.events)
+    events.push_back({{"t_ms", e.t_ms},
+                      {"channel", e.channel},
+                      {"kind", e.kind},
+                      {"bytes_queued", e.bytes_queued},
+                      {"detail", e.detail}});
+  return {{"name", w.name},
+          {"role", w.role},
+          {"outcome", std::string(OutcomeName(w.outcome))},
+          {"pid", w.pid},
+          {"tid", w.tid},
+          {"signal", Opt(w.signal)},
+          {"exit_code", Opt(w.exit_code)},
+          {"detail", w.detail},
+          {"messages", w.messages},
+          {"expected_messages", w.expected_messages},
+          {"verified", Opt(w.verified)},
+          {"progress", progress},
+          {"events", events}};
+}
+
+json TrialJson(const TrialResult& t) {
+  json procs = json::array(), workers = json::array();
+  for (const ProcessResult& p : t.processes)
+    procs.push_back({{"pid", p.pid},
+                     {"workers", p.workers},
+                     {"status", p.status},
+                     {"signal", Opt(p.signal)},
+                     {"exit_code", Opt(p.exit_code)},
+                     {"died_ms", Opt(p.died_ms)},
+                     {"detected_ms", Opt(p.detected_ms)}});
+  for (const WorkerResult& w : t.workers) workers.push_back(WorkerJson(w));
+  json hang = nullptr;
+  if (t.hang) {
+    json stacks = json::array();
+    for (const StackResult& s : t.hung_stacks) stacks.push_back(StackJson(s));
+    hang = {{"detected_ms", t.hang_detected_ms},
+            {"cycle", t.cycle},
+            {"stacks", stacks}};
+  }
+  return {{"seed", t.seed},
+          {"blast_radius", t.blast_radius},
+          {"contained", t.blast_radius == 0},
+          {"duration_ms", t.duration_ms},
+          {"fault_fired_ms", Opt(t.fault_fired_ms)},
+          {"detection_latency_ms", Opt(t.detection_latency_ms)},
+          {"processes", procs},
+          {"workers", workers},
+          {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
+          {"hang", hang},
+          {"stderr", t.stderr_text}};
+}
+
+}  // namespace
+
+bool RunResult::passed() const {
+  for (const ScenarioResult& s : scenarios)
+    if (!s.passed) return false;
+  return true;
+}
+
+json ToJson(const ScenarioResult& s) {
+  json placements = json::array();
+  for (const PlacementResult& p : s.placements) {
+    json checks = json::array(), trials = json::array();
+    for (const CheckResult& c : p.expectations)
+      checks.push_back(
+          {{"check", c.check}, {"passed", c.passed}, {"actual", c.actual}});
+    for (const TrialResult& t : p.trials) trials.push_back(TrialJson(t));
+    placements.push_back(
+        {{"placement", std::string(PlacementName(p.placement))},
+         {"passed", p.passed},
+         {"expectations", checks},
+         {"trials", trials}});
+  }
+  return {{"name", s.name},
+          {"file", s.file},
+          {"description", s.description},
+          {"passed", s.passed},
+          {"fault",
+           {{"target", s.fault_target},
+            {"kind", s.fault_kind},
+            {"variant", s.fault_variant},
+            {"trigger", s.fault_trigger}}},
+          {"placements", placements}};
+}
+
+json ToJson(const RunResult& r) {
+  json scenarios = json::array();
+  for (const ScenarioResult& s : r.scenarios) scenarios.push_back(ToJson(s));
+  return {{"schema", "faultlab.result/1"},
+          {"faultlab_version", "0.1.0"},
+          {"started", r.started},
+          {"command", r.command},
+          {"seed_override", Opt(r.seed_override)},
+          {"complete", r.complete},
+          {"passed", r.passed()},
+          {"scenarios", scenarios}};
+}
+
+}  // namespace faultlab

@@ -1,0 +1,43 @@
+// `faultlab run`: loads every scenario first (bad input stops the run before
+// anything is spawned), runs each placement's trials, classifies, checks
+// expectations, prints a table per scenario, and rewrites the JSON, JUnit
+// and HTML outputs as trials finish so an interrupted run leaves well-formed
+// files holding every finished trial.
+#ifndef FAULTLAB_HARNESS_RUN_COMMAND_H_
+#define FAULTLAB_HARNESS_RUN_COMMAND_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/outcome.h"
+
+namespace faultlab {
+
+struct RunOptions {
+  std::vector<std::string> scenarios;
+  std::vector<Placement> placements;  // empty: what each scenario lists
+  int repeat = 1;
+  std::optional<uint64_t> seed;
+  std::string json_path, junit_path, html_path, out_dir;
+  std::string worker_exe;
+  std::string command_line;
+  bool color = false;
+  bool quiet = false;
+};
+
+// Exit status: 0 every expectation met, 1 one failed, 2 bad input or a
+// harness error, 130 interrupted.
+int RunCommand(const RunOptions& opts);
+int ValidateCommand(const std::vector<std::string>& files);
+int ListCommand();
+int ReportCommand(const std::string& json_path, const std::string& html_path,
+                  const std::string& junit_path);
+
+// Writes via a temporary file and rename(), so readers never see half a file.
+bool WriteFileAtomic(const std::string& path, const std::string& content);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_RUN_COMMAND_H_

@@ -1,0 +1,88 @@
+// The scenario model: what a YAML file says, already checked and expanded
+// (worker groups into named instances, channel endpoints into pairs of
+// worker indices). Built only by LoadScenario(); plain data afterwards.
+#ifndef FAULTLAB_HARNESS_SCENARIO_H_
+#define FAULTLAB_HARNESS_SCENARIO_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/outcome.h"
+#include "workers/scoreboard.h"
+
+namespace faultlab {
+
+struct Worker {
+  std::string name;   // "sink[2]"
+  std::string group;  // "sink"
+  Role role;
+  uint32_t messages = 200;
+  uint32_t interval_us = 1000;
+  uint32_t payload = 64;
+  Policy policy = Policy::kStop;
+  uint32_t state_records = 64;
+};
+
+struct Channel {
+  ChannelKind kind;
+  int from, to;  // worker indices
+  uint32_t buffer = 0;
+  std::string name;  // "producer[0]->relay[0]"
+};
+
+struct Fault {
+  int target = -1;  // worker index; -1 only when kind is kNone
+  FaultKind kind = FaultKind::kNone;
+  FaultVariant variant = FaultVariant::kDefault;
+  TriggerKind trigger = TriggerKind::kAfterMessages;
+  uint64_t trigger_value = 0;
+  bool random_trigger = false;  // draw trigger_value from the trial seed
+  int partner = -1;
+  int sibling = -1;
+  uint32_t bytes = 64;
+  uint8_t pattern = 0xAB;
+  int exit_code = 3;
+};
+
+// A set of acceptable outcomes ("crashed", or [completed, disconnected]).
+using OutcomeSet = std::vector<Outcome>;
+
+struct BlastCheck {
+  std::string op;  // "==", ">", ">=", "<", "<="
+  int value = 0;
+};
+
+struct Expectation {
+  std::optional<OutcomeSet> target;
+  std::optional<OutcomeSet> others;
+  std::map<std::string, OutcomeSet> workers;  // name or group name
+  std::optional<BlastCheck> blast_radius;
+  std::optional<bool> contained;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  uint32_t deadline_ms = 5000;
+  std::vector<Placement> placements{Placement::kThread, Placement::kProcess};
+  std::vector<Worker> workers;
+  std::vector<Channel> channels;
+  Fault fault;
+  std::map<Placement, Expectation> expect;
+};
+
+const char* FaultKindName(FaultKind k);
+const char* FaultVariantName(FaultVariant v);
+const char* ChannelKindName(ChannelKind k);
+const char* RoleName(Role r);
+const char* PolicyName(Policy p);
+std::string TriggerText(const Fault& f);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_SCENARIO_H_

@@ -1,0 +1,489 @@
+// Inside this file a check that fails throws LoadError; LoadScenarioText()
+// turns it into a Status, so no exception leaves the loader. yaml-cpp marks
+// are 0-based; errors print them 1-based, as editors count.
+#include "harness/scenario_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace faultlab {
+namespace {
+
+struct LoadError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+template <typename E>
+struct Named {
+  const char* name;
+  E value;
+};
+
+constexpr Named<Role> kRoles[] = {{"producer", Role::kProducer},
+                                  {"relay", Role::kRelay},
+                                  {"sink", Role::kSink},
+                                  {"locker", Role::kLocker},
+                                  {"idle", Role::kIdle}};
+constexpr Named<ChannelKind> kChannelKinds[] = {
+    {"pipe", ChannelKind::kPipe},
+    {"socket", ChannelKind::kSocket},
+    {"tcp", ChannelKind::kTcp},
+    {"shm", ChannelKind::kShm}};
+constexpr Named<Policy> kPolicies[] = {{"stop", Policy::kStop},
+                                       {"wait", Policy::kWait},
+                                       {"continue", Policy::kContinue}};
+constexpr Named<FaultKind> kFaultKinds[] = {
+    {"none", FaultKind::kNone},
+    {"segfault", FaultKind::kSegfault},
+    {"abort", FaultKind::kAbort},
+    {"exit", FaultKind::kExit},
+    {"heap_overwrite", FaultKind::kHeapOverwrite},
+    {"deadlock", FaultKind::kDeadlock},
+    {"hang", FaultKind::kHang}};
+
+// The variants each fault kind accepts; the first is its default.
+std::vector<FaultVariant> VariantsOf(FaultKind k) {
+  using V = FaultVariant;
+  switch (k) {
+    case FaultKind::kSegfault:
+      return {V::kNullWrite, V::kWildPointer, V::kStackOverflow};
+    case FaultKind::kHeapOverwrite:
+      return {V::kOverflow, V::kSibling, V::kShm, V::kDoubleFree,
+              V::kUseAfterFree};
+    case FaultKind::kDeadlock:
+      return {V::kLockOrder, V::kHeldForever, V::kPipeCycle, V::kSelf};
+    case FaultKind::kHang:
+      return {V::kBusy, V::kSleep};
+    default:
+      return {V::kDefault};
+  }
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string file) : file_(std::move(file)) {}
+
+  Scenario Load(const YAML::Node& root) {
+    Scenario s;
+    s.file = file_;
+    Map(root, "the scenario",
+        {"name", "description", "seed", "deadline_ms", "placements", "workers",
+         "channels", "fault", "expect"});
+    s.name = Required(root, "name", "the scenario").as<std::string>();
+    if (s.name.empty()) Fail(root["name"], "name must not be empty");
+    if (auto n = root["description"]) s.description = String(n);
+    if (auto n = root["seed"])
+      s.seed = Int(n, 0, std::numeric_limits<int64_t>::max(), "seed");
+    if (auto n = root["deadline_ms"])
+      s.deadline_ms = Int(n, 1, 600000, "deadline_ms");
+    if (auto n = root["placements"]) s.placements = Placements(n);
+    LoadWorkers(Required(root, "workers", "the scenario"), s);
+    if (auto n = root["channels"]) LoadChannels(n, s);
+    if (auto n = root["fault"]) LoadFault(n, s);
+    if (auto n = root["expect"]) LoadExpect(n, s);
+    return s;
+  }
+
+ private:
+  [[noreturn]] void Fail(const YAML::Node& n, std::string msg) {
+    throw LoadError{n.Mark(), std::move(msg)};
+  }
+
+  // Checks `n` is a mapping whose keys are all in `keys`.
+  void Map(const YAML::Node& n, const std::string& what,
+           const std::vector<std::string>& keys) {
+    if (!n.IsMap()) Fail(n, absl::StrCat("expected ", what, " as a mapping"));
+    for (const auto& kv : n) {
+      std::string key = kv.first.Scalar();
+      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+      std::string msg = absl::StrCat("unknown key '", key, "' in ", what);
+      std::string near = NearestName(key, keys);
+      if (!near.empty())
+        absl::StrAppend(&msg, "; did you mean '", near, "'?");
+      else
+        absl::StrAppend(&msg, "; expected one of: ", absl::StrJoin(keys, ", "));
+      Fail(kv.first, msg);
+    }
+  }
+
+  YAML::Node Required(const YAML::Node& n, const char* key,
+                      const std::string& what) {
+    YAML::Node v = n[key];
+    if (!v) Fail(n, absl::StrCat(what, " needs '", key, "'"));
+    return v;
+  }
+
+  std::string String(const YAML::Node& n) {
+    if (!n.IsScalar()) Fail(n, "expected a string");
+    return n.Scalar();
+  }
+
+  int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
+    int64_t v;
+    if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v))
+      Fail(n, absl::StrCat("expected an integer for ", what, ", got '",
+                           n.IsScalar() ? n.Scalar() : "a collection", "'"));
+    if (v < lo || v > hi)
+      Fail(n, absl::StrCat(what, " must be between ", lo, " and ", hi, ", got ",
+                           v));
+    return v;
+  }
+
+  bool Bool(const YAML::Node& n, const char* what) {
+    bool v;
+    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
+      Fail(n, absl::StrCat("expected true or false for ", what));
+    return v;
+  }
+
+  template <typename E, size_t N>
+  E Enum(const YAML::Node& n, const Named<E> (&table)[N], const char* what) {
+    std::string s = String(n);
+    std::vector<std::string> names;
+    for (const auto& e : table) {
+      if (s == e.name) return e.value;
+      names.push_back(e.name);
+    }
+    std::string msg = absl::StrCat("unknown ", what, " '", s, "'");
+    std::string near = NearestName(s, names);
+    if (!near.empty())
+      absl::StrAppend(&msg, "; did you mean '", near, "'?");
+    else
+      absl::StrAppend(&msg, "; expected one of: ", absl::StrJoin(names, ", "));
+    Fail(n, msg);
+  }
+
+  std::vector<Placement> Placements(const YAML::Node& n) {
+    if (!n.IsSequence() || n.size() == 0)
+      Fail(n, "expected a list of placements: [thread, process]");
+    std::vector<Placement> out;
+    for (const auto& p : n) {
+      auto pl = ParsePlacement(String(p));
+      if (!pl)
+        Fail(p, absl::StrCat("unknown placement '", p.Scalar(),
+                             "'; expected thread or process"));
+      if (std::find(out.begin(), out.end(), *pl) != out.end())
+        Fail(p, "placement listed twice");
+      out.push_back(*pl);
+    }
+    return out;
+  }
+
+  void LoadWorkers(const YAML::Node& n, Scenario& s) {
+    if (!n.IsSequence() || n.size() == 0)
+      Fail(n, "expected 'workers' as a non-empty list");
+    for (const auto& w : n) {
+      Map(w, "a worker",
+          {"role", "name", "count", "messages", "interval_us", "payload",
+           "policy", "state_records"});
+      Worker proto;
+      proto.role = Enum(Required(w, "role", "a worker"), kRoles, "role");
+      proto.group = w["name"] ? String(w["name"]) : RoleName(proto.role);
+      if (proto.group.empty() ||
+          proto.group.find_first_of("[]>, ") != std::string::npos)
+        Fail(w["name"] ? w["name"] : w,
+             "a worker name needs letters, digits, '_' or '-' only");
+      if (groups_.count(proto.group))
+        Fail(w, absl::StrCat("two worker groups are named '", proto.group,
+                             "'; give one a 'name'"));
+      int count = w["count"] ? Int(w["count"], 1, 64, "count") : 1;
+      if (auto v = w["messages"])
+        proto.messages = Int(v, 0, 1000000, "messages");
+      if (auto v = w["interval_us"])
+        proto.interval_us = Int(v, 0, 10000000, "interval_us");
+      if (auto v = w["payload"]) proto.payload = Int(v, 8, 65536, "payload");
+      if (auto v = w["policy"]) proto.policy = Enum(v, kPolicies, "policy");
+      if (auto v = w["state_records"])
+        proto.state_records = Int(v, 0, 100000, "state_records");
+      if (s.workers.size() + count > size_t(kMaxWorkers))
+        Fail(w, absl::StrCat("at most ", kMaxWorkers, " workers in all"));
+      for (int i = 0; i < count; ++i) {
+        Worker x = proto;
+        x.name = absl::StrCat(proto.group, "[", i, "]");
+        groups_[proto.group].push_back(s.workers.size());
+        s.workers.push_back(x);
+      }
+    }
+  }
+
+  // "sink" → every sink; "sink[1]" → that one.
+  std::vector<int> Resolve(const YAML::Node& n, const Scenario& s) {
+    std::string ref = String(n);
+    if (auto it = groups_.find(ref); it != groups_.end()) return it->second;
+    for (size_t i = 0; i < s.workers.size(); ++i)
+      if (s.workers[i].name == ref) return {int(i)};
+    std::vector<std::string> names;
+    for (const auto& [g, _] : groups_) names.push_back(g);
+    for (const auto& w : s.workers) names.push_back(w.name);
+    std::string msg = absl::StrCat("no worker or group named '", ref, "'");
+    std::string near = NearestName(ref, names);
+    if (!near.empty()) absl::StrAppend(&msg, "; did you mean '", near, "'?");
+    Fail(n, msg);
+  }
+
+  int ResolveOne(const YAML::Node& n, const Scenario& s, const char* what) {
+    std::vector<int> v = Resolve(n, s);
+    if (v.size() != 1)
+      Fail(n, absl::StrCat(what, " '", n.Scalar(), "' names ", v.size(),
+                           " workers; name exactly one, e.g. '", n.Scalar(),
+                           "[0]'"));
+    return v[0];
+  }
+
+  void LoadChannels(const YAML::Node& n, Scenario& s) {
+    if (!n.IsSequence()) Fail(n, "expected 'channels' as a list");
+    for (const auto& c : n) {
+      Map(c, "a channel", {"kind", "from", "to", "buffer", "name"});
+      Channel proto;
+      proto.kind = c["kind"] ? Enum(c["kind"], kChannelKinds, "channel kind")
+                             : ChannelKind::kPipe;
+      if (auto b = c["buffer"]) proto.buffer = Int(b, 4096, 1048576, "buffer");
+      std::vector<int> from = Resolve(Required(c, "from", "a channel"), s);
+      std::vector<int> to = Resolve(Required(c, "to", "a channel"), s);
+      std::vector<std::pair<int, int>> pairs;
+      if (from.size() == 1 || to.size() == 1) {
+        for (int f : from)
+          for (int t : to) pairs.push_back({f, t});
+      } else if (from.size() == to.size()) {
+        for (size_t i = 0; i < from.size(); ++i)
+          pairs.push_back({from[i], to[i]});
+      } else {
+        Fail(c,
+             absl::StrCat("cannot pair ", from.size(), " writers with ",
+                          to.size(), " readers; use 1-to-n, n-to-1 or n-to-n"));
+      }
+      for (auto [f, t] : pairs) {
+        if (f == t) Fail(c, "a channel needs two different workers");
+        Channel ch = proto;
+        ch.from = f;
+        ch.to = t;
+        ch.name = absl::StrCat(s.workers[f].name, "->", s.workers[t].name);
+        if (s.channels.size() >= size_t(kMaxChannels))
+          Fail(c, absl::StrCat("at most ", kMaxChannels, " channels in all"));
+        if (++ends_[f] > kMaxChannelsPerWorker ||
+            ++ends_[t] > kMaxChannelsPerWorker)
+          Fail(c, absl::StrCat("a worker can hold at most ",
+                               kMaxChannelsPerWorker, " channel ends"));
+        s.channels.push_back(ch);
+      }
+    }
+  }
+
+  void LoadFault(const YAML::Node& n, Scenario& s) {
+    Map(n, "the fault",
+        {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
+         "pattern", "exit_code"});
+    Fault& f = s.fault;
+    f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
+    if (f.kind == FaultKind::kNone) return;
+    f.target = ResolveOne(Required(n, "target", "the fault"), s, "target");
+    std::vector<FaultVariant> variants = VariantsOf(f.kind);
+    f.variant = variants[0];
+    if (auto v = n["variant"]) {
+      std::string name = String(v);
+      std::vector<std::string> names;
+      bool found = false;
+      for (FaultVariant x : variants) {
+        names.push_back(FaultVariantName(x));
+        if (name == FaultVariantName(x)) f.variant = x, found = true;
+      }
+      if (!found)
+        Fail(v, absl::StrCat(
+                    "fault '", FaultKindName(f.kind), "' has no variant '",
+                    name, "'; expected one of: ", absl::StrJoin(names, ", ")));
+    }
+    if (auto t = n["trigger"]) LoadTrigger(t, s);
+    if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
+    if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
+    if (f.partner == f.target && f.partner >= 0)
+      Fail(n["partner"], "the partner must differ from the target");
+    if (f.sibling == f.target && f.sibling >= 0)
+      Fail(n["sibling"], "the sibling must differ from the target");
+    if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
+    if (auto v = n["pattern"]) f.pattern = Int(v, 0, 255, "pattern");
+    if (auto v = n["exit_code"]) f.exit_code = Int(v, 0, 255, "exit_code");
+    if (f.kind == FaultKind::kDeadlock &&
+        (f.variant == FaultVariant::kLockOrder ||
+         f.variant == FaultVariant::kPipeCycle) &&
+        f.partner < 0)
+      Fail(n, absl::StrCat("deadlock '", FaultVariantName(f.variant),
+                           "' needs a 'partner'"));
+    if (f.kind == FaultKind::kHeapOverwrite &&
+        f.variant == FaultVariant::kSibling && f.sibling < 0)
+      Fail(n, "heap_overwrite 'sibling' needs a 'sibling'");
+  }
+
+  void LoadTrigger(const YAML::Node& t, Scenario& s) {
+    Fault& f = s.fault;
+    Map(t, "the trigger", {"after_messages", "after_ms", "random"});
+    if (t.size() != 1)
+      Fail(t, "a trigger has exactly one of after_messages, after_ms, random");
+    if (auto v = t["after_messages"]) {
+      f.trigger = TriggerKind::kAfterMessages;
+      f.trigger_value = Int(v, 0, 1000000, "after_messages");
+    } else if (auto v = t["after_ms"]) {
+      f.trigger = TriggerKind::kAfterMs;
+      f.trigger_value = Int(v, 0, 600000, "after_ms");
+      if (f.trigger_value >= s.deadline_ms)
+        Fail(v, absl::StrCat("after_ms must be below the deadline (",
+                             s.deadline_ms, " ms)"));
+    } else {
+      f.random_trigger = Bool(t["random"], "random");
+      f.trigger = TriggerKind::kAfterMessages;
+    }
+  }
+
+  OutcomeSet Outcomes(const YAML::Node& n) {
+    OutcomeSet out;
+    std::vector<std::string> names;
+    for (Outcome o : kAllOutcomes) names.emplace_back(OutcomeName(o));
+    auto one = [&](const YAML::Node& x) {
+      std::string s = String(x);
+      auto o = ParseOutcome(s);
+      if (!o) {
+        std::string msg = absl::StrCat("unknown outcome '", s, "'");
+        std::string near = NearestName(s, names);
+        if (!near.empty())
+          absl::StrAppend(&msg, "; did you mean '", near, "'?");
+        else
+          absl::StrAppend(&msg,
+                          "; expected one of: ", absl::StrJoin(names, ", "));
+        Fail(x, msg);
+      }
+      out.push_back(*o);
+    };
+    if (n.IsSequence()) {
+      if (n.size() == 0) Fail(n, "expected at least one outcome");
+      for (const auto& x : n) one(x);
+    } else {
+      one(n);
+    }
+    return out;
+  }
+
+  BlastCheck Blast(const YAML::Node& n) {
+    std::string s = String(n);
+    BlastCheck b;
+    size_t i = 0;
+    while (i < s.size() && (s[i] == '<' || s[i] == '>' || s[i] == '=')) ++i;
+    b.op = i == 0 ? "==" : s.substr(0, i);
+    std::string num = s.substr(i);
+    while (!num.empty() && num[0] == ' ') num.erase(0, 1);
+    static const std::set<std::string> ops{"==", ">", ">=", "<", "<="};
+    char* end = nullptr;
+    long v = num.empty() ? -1 : std::strtol(num.c_str(), &end, 10);
+    if (!ops.count(b.op) || num.empty() || *end != '\0' || v < 0 || v > 64)
+      Fail(n,
+           "expected blast_radius as a count or a comparison: 0, \">0\", "
+           "\">=2\"");
+    b.value = int(v);
+    return b;
+  }
+
+  void LoadExpect(const YAML::Node& n, Scenario& s) {
+    Map(n, "'expect'", {"thread", "process"});
+    for (const auto& kv : n) {
+      Placement p = *ParsePlacement(kv.first.Scalar());
+      if (std::find(s.placements.begin(), s.placements.end(), p) ==
+          s.placements.end())
+        Fail(kv.first,
+             absl::StrCat("expectation for placement '", kv.first.Scalar(),
+                          "', which 'placements' does not run"));
+      const YAML::Node& e = kv.second;
+      Map(e, "an expectation",
+          {"target", "others", "workers", "blast_radius", "contained"});
+      Expectation x;
+      if (auto v = e["target"]) {
+        if (s.fault.target < 0)
+          Fail(v, "'target' expected, but no fault has a target");
+        x.target = Outcomes(v);
+      }
+      if (auto v = e["others"]) x.others = Outcomes(v);
+      if (auto v = e["workers"]) {
+        if (!v.IsMap())
+          Fail(v, "expected 'workers' as a mapping of name: outcome");
+        for (const auto& w : v) {
+          Resolve(w.first, s);
+          x.workers[w.first.Scalar()] = Outcomes(w.second);
+        }
+      }
+      if (auto v = e["blast_radius"]) x.blast_radius = Blast(v);
+      if (auto v = e["contained"]) x.contained = Bool(v, "contained");
+      s.expect[p] = x;
+    }
+  }
+
+  std::string file_;
+  std::map<std::string, std::vector<int>> groups_;
+  std::map<int, int> ends_;
+};
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t prev = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t cur = row[j];
+      row[j] = std::min(
+          {row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      prev = cur;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string NearestName(std::string_view word,
+                        const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = EditDistance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
+}
+
+absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
+                                          const std::string& file) {
+  try {
+    YAML::Node root = YAML::Load(std::string(text));
+    if (!root || root.IsNull())
+      return absl::InvalidArgumentError(absl::StrCat(
+          file, ":1:1: error: the file is empty; expected a scenario mapping"));
+    return Loader(file).Load(root);
+  } catch (const LoadError& e) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
+                                                   ":", e.mark.column + 1,
+                                                   ": error: ", e.message));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
+                                                   ":", e.mark.column + 1,
+                                                   ": error: ", e.msg));
+  }
+}
+
+absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": error: cannot open the scenario file"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return LoadScenarioText(ss.str(), path);
+}
+
+}  // namespace faultlab

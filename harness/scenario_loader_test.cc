@@ -1,0 +1,146 @@
+#include "harness/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+namespace faultlab {
+namespace {
+
+constexpr char kGood[] = R"(name: demo
+seed: 7
+deadline_ms: 2000
+workers:
+  - role: producer
+    messages: 100
+  - role: relay
+  - role: sink
+    count: 3
+channels:
+  - {kind: pipe, from: producer, to: relay}
+  - {kind: socket, from: relay, to: sink}
+fault:
+  target: relay
+  kind: segfault
+  variant: wild_pointer
+  trigger: {after_messages: 10}
+expect:
+  thread: {target: crashed, others: collateral, blast_radius: ">0"}
+  process: {target: crashed, others: [completed, disconnected], blast_radius: 0}
+)";
+
+std::string ErrorOf(const std::string& text) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  EXPECT_FALSE(s.ok());
+  return std::string(s.status().message());
+}
+
+TEST(ScenarioLoaderTest, ExpandsGroupsAndChannels) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(kGood, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->workers.size(), 5u);
+  EXPECT_EQ(s->workers[2].name, "sink[0]");
+  EXPECT_EQ(s->workers[4].name, "sink[2]");
+  ASSERT_EQ(s->channels.size(), 4u);  // 1 + relay fanned out to 3 sinks
+  EXPECT_EQ(s->channels[3].name, "relay[0]->sink[2]");
+  EXPECT_EQ(s->channels[1].kind, ChannelKind::kSocket);
+  EXPECT_EQ(s->fault.target, 1);
+  EXPECT_EQ(s->fault.variant, FaultVariant::kWildPointer);
+  EXPECT_EQ(s->fault.trigger_value, 10u);
+  EXPECT_EQ(s->expect.at(Placement::kThread).blast_radius->op, ">");
+  EXPECT_EQ(s->expect.at(Placement::kProcess).others->size(), 2u);
+  EXPECT_EQ(s->placements.size(), 2u);
+}
+
+TEST(ScenarioLoaderTest, MisspeltKeyNamesLineColumnAndSuggestion) {
+  std::string bad = kGood;
+  bad.replace(bad.find("    messages: 100"), 17, "    mesages: 100");
+  std::string e = ErrorOf(bad);
+  EXPECT_EQ(e.rfind("x.yaml:6:5: error: unknown key 'mesages'", 0), 0u) << e;
+  EXPECT_NE(e.find("did you mean 'messages'?"), std::string::npos) << e;
+}
+
+TEST(ScenarioLoaderTest, UnknownWorkerInChannelIsAnError) {
+  std::string bad = kGood;
+  bad.replace(bad.find("to: relay}"), 9, "to: relya");
+  std::string e = ErrorOf(bad);
+  EXPECT_NE(e.find("x.yaml:12:"), std::string::npos) << e;
+  EXPECT_NE(e.find("no worker or group named 'relya'; did you mean 'relay'?"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioLoaderTest, AmbiguousTargetIsAnError) {
+  std::string bad = kGood;
+  bad.replace(bad.find("target: relay"), 13, "target: sink");
+  std::string e = ErrorOf(bad);
+  EXPECT_NE(e.find("x.yaml:15:11: error: target 'sink' names 3 workers"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioLoaderTest, NegativeAndAbsurdNumbersAreErrors) {
+  std::string bad = kGood;
+  bad.replace(bad.find("count: 3"), 8, "count: -1");
+  EXPECT_NE(ErrorOf(bad).find("count must be between 1 and 64, got -1"),
+            std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("deadline_ms: 2000"), 17, "deadline_ms: 99999999");
+  EXPECT_NE(ErrorOf(bad).find("x.yaml:3:14: error: deadline_ms must be"),
+            std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("messages: 100"), 13, "messages: lots");
+  EXPECT_NE(ErrorOf(bad).find("expected an integer for messages, got 'lots'"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, BadEnumsAndOutcomesSuggest) {
+  std::string bad = kGood;
+  bad.replace(bad.find("kind: segfault"), 14, "kind: segfalt");
+  EXPECT_NE(ErrorOf(bad).find("did you mean 'segfault'?"), std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("others: collateral"), 18, "others: colateral");
+  EXPECT_NE(ErrorOf(bad).find(
+                "unknown outcome 'colateral'; did you mean 'collateral'?"),
+            std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("variant: wild_pointer"), 21, "variant: lock_order");
+  EXPECT_NE(ErrorOf(bad).find("fault 'segfault' has no variant 'lock_order'"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, SyntaxErrorsCarryPosition) {
+  std::string e = ErrorOf("name: x\nworkers: [ {role: producer\n");
+  EXPECT_EQ(e.rfind("x.yaml:", 0), 0u) << e;
+  EXPECT_NE(e.find(": error: "), std::string::npos) << e;
+  EXPECT_NE(ErrorOf("").find("x.yaml:1:1: error: the file is empty"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("- 1\n- 2\n").find("expected the scenario as a mapping"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, MissingRequiredKeysAndTriggerRules) {
+  EXPECT_NE(ErrorOf("name: x\n").find("the scenario needs 'workers'"),
+            std::string::npos);
+  std::string bad = kGood;
+  bad.replace(bad.find("{after_messages: 10}"), 20,
+              "{after_messages: 10, after_ms: 5}");
+  EXPECT_NE(ErrorOf(bad).find("exactly one of"), std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("{after_messages: 10}"), 20, "{after_ms: 5000}");
+  EXPECT_NE(ErrorOf(bad).find("after_ms must be below the deadline"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, ExpectationForAPlacementNotRunIsAnError) {
+  std::string bad = kGood;
+  bad.replace(bad.find("seed: 7"), 7, "seed: 7\nplacements: [thread]");
+  EXPECT_NE(ErrorOf(bad).find("which 'placements' does not run"),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, NearestName) {
+  EXPECT_EQ(NearestName("procuder", {"producer", "relay"}), "producer");
+  EXPECT_EQ(NearestName("zzzzzz", {"producer", "relay"}), "");
+}
+
+}  // namespace
+}  // namespace faultlab

@@ -1,0 +1,114 @@
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "harness/scenario.h"
+
+namespace faultlab {
+
+const char* FaultKindName(FaultKind k) {
+  switch (k) {
+    case FaultKind::kNone:
+      return "none";
+    case FaultKind::kSegfault:
+      return "segfault";
+    case FaultKind::kAbort:
+      return "abort";
+    case FaultKind::kExit:
+      return "exit";
+    case FaultKind::kHeapOverwrite:
+      return "heap_overwrite";
+    case FaultKind::kDeadlock:
+      return "deadlock";
+    case FaultKind::kHang:
+      return "hang";
+  }
+  return "?";
+}
+
+const char* FaultVariantName(FaultVariant v) {
+  switch (v) {
+    case FaultVariant::kDefault:
+      return "default";
+    case FaultVariant::kNullWrite:
+      return "null_write";
+    case FaultVariant::kWildPointer:
+      return "wild_pointer";
+    case FaultVariant::kStackOverflow:
+      return "stack_overflow";
+    case FaultVariant::kOverflow:
+      return "overflow";
+    case FaultVariant::kSibling:
+      return "sibling";
+    case FaultVariant::kShm:
+      return "shm";
+    case FaultVariant::kDoubleFree:
+      return "double_free";
+    case FaultVariant::kUseAfterFree:
+      return "use_after_free";
+    case FaultVariant::kLockOrder:
+      return "lock_order";
+    case FaultVariant::kHeldForever:
+      return "held_forever";
+    case FaultVariant::kPipeCycle:
+      return "pipe_cycle";
+    case FaultVariant::kSelf:
+      return "self";
+    case FaultVariant::kBusy:
+      return "busy";
+    case FaultVariant::kSleep:
+      return "sleep";
+  }
+  return "?";
+}
+
+const char* ChannelKindName(ChannelKind k) {
+  switch (k) {
+    case ChannelKind::kPipe:
+      return "pipe";
+    case ChannelKind::kSocket:
+      return "socket";
+    case ChannelKind::kTcp:
+      return "tcp";
+    case ChannelKind::kShm:
+      return "shm";
+  }
+  return "?";
+}
+
+const char* RoleName(Role r) {
+  switch (r) {
+    case Role::kProducer:
+      return "producer";
+    case Role::kRelay:
+      return "relay";
+    case Role::kSink:
+      return "sink";
+    case Role::kLocker:
+      return "locker";
+    case Role::kIdle:
+      return "idle";
+  }
+  return "?";
+}
+
+const char* PolicyName(Policy p) {
+  switch (p) {
+    case Policy::kStop:
+      return "stop";
+    case Policy::kWait:
+      return "wait";
+    case Policy::kContinue:
+      return "continue";
+  }
+  return "?";
+}
+
+std::string TriggerText(const Fault& f) {
+  if (f.kind == FaultKind::kNone) return "never";
+  std::string prefix = f.random_trigger ? "random: " : "";
+  if (f.trigger == TriggerKind::kAfterMs)
+    return absl::StrCat(prefix, "after ", f.trigger_value, " ms");
+  return absl::StrCat(prefix, "after ", f.trigger_value, " messages");
+}
+
+}  // namespace faultlab

@@ -1,0 +1,81 @@
+// A trial: one run of a scenario in one placement with one seed. The plan
+// says which worker lives in which subject process; the observation is what
+// the supervisor saw (the scoreboard, each subject's fate, progress samples,
+// stderr), before any verdict.
+#ifndef FAULTLAB_HARNESS_TRIAL_H_
+#define FAULTLAB_HARNESS_TRIAL_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/outcome.h"
+#include "harness/scenario.h"
+#include "workers/scoreboard.h"
+
+namespace faultlab {
+
+struct TrialPlan {
+  Placement placement;
+  uint64_t seed;
+  std::vector<std::vector<int>> processes;  // worker indices per subject
+  uint64_t trigger_value = 0;               // the fault's, resolved
+  std::vector<uint32_t> expected_messages;  // per worker, per input stream
+};
+
+// Thread placement: one subject hosting every worker; process placement: one
+// subject per worker. Resolves a random trigger from the seed.
+TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed);
+
+// The scoreboard segment: a memfd, so nothing is left in /dev/shm even if
+// the supervisor is killed.
+class ScoreboardMapping {
+ public:
+  static std::unique_ptr<ScoreboardMapping> Create();  // nullptr on failure
+  ~ScoreboardMapping();
+  Scoreboard* get() const { return sb_; }
+  int fd() const { return fd_; }
+
+ private:
+  ScoreboardMapping(int fd, Scoreboard* sb) : fd_(fd), sb_(sb) {}
+  int fd_;
+  Scoreboard* sb_;
+};
+
+struct ProcessRecord {
+  pid_t pid = -1;  // -1 if it was never spawned
+  std::vector<int> workers;
+  bool reaped = false;
+  int wait_status = 0;       // valid once reaped
+  uint64_t detected_ns = 0;  // when the supervisor saw it end
+  bool killed_by_supervisor = false;
+};
+
+struct HangReport {
+  uint64_t detected_ns = 0;
+  std::vector<std::string> cycle;  // human-readable edges, in order
+  std::vector<int> hung;           // worker indices in the cycle / spinning
+};
+
+struct TrialObservation {
+  TrialPlan plan;
+  std::unique_ptr<ScoreboardMapping> board;
+  std::vector<ProcessRecord> processes;
+  // Per worker: (time, messages handled) whenever the count changed.
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> progress;
+  uint64_t start_ns = 0, end_ns = 0;
+  bool deadline_hit = false;
+  bool interrupted = false;
+  HangReport hang;
+  std::string stderr_text;  // last lines the subjects wrote
+
+  const Scoreboard& sb() const { return *board->get(); }
+};
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_TRIAL_H_

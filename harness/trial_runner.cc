@@ -1,0 +1,370 @@
+// The supervisor's loop. Subjects are watched through pidfds (a readable
+// pidfd means the process ended; waitid() then gives its raw status), the
+// scoreboard is sampled every tick, and the supervisor's own SIGINT/SIGTERM
+// arrive through a signalfd in the same poll(), so nothing here runs in a
+// signal handler. Every exit path kills the trial's process group and reaps
+// it, so no subject outlives its trial.
+#include "harness/trial_runner.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "harness/errno_status.h"
+#include "harness/trial_setup.h"
+
+namespace faultlab {
+namespace {
+
+constexpr size_t kStderrKeepBytes = 16 * 1024;
+
+uint64_t SplitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// Messages per input stream a consumer should see: what its upstream sends.
+uint32_t StreamLength(const Scenario& s, int w, int depth) {
+  if (s.workers[w].role == Role::kProducer || depth > kMaxWorkers)
+    return s.workers[w].messages;
+  uint32_t n = 0;
+  bool any = false;
+  for (const Channel& c : s.channels)
+    if (c.to == w) {
+      uint32_t k = StreamLength(s, c.from, depth + 1);
+      n = any ? std::min(n, k) : k;
+      any = true;
+    }
+  return any ? n : s.workers[w].messages;
+}
+
+std::string ReadTail(int fd) {
+  off_t size = lseek(fd, 0, SEEK_END);
+  if (size <= 0) return "";
+  off_t from = size > off_t(kStderrKeepBytes) ? size - kStderrKeepBytes : 0;
+  std::string out(size - from, '\0');
+  ssize_t n = pread(fd, out.data(), out.size(), from);
+  out.resize(n > 0 ? n : 0);
+  if (from > 0) {
+    size_t nl = out.find('\n');
+    out = "[...]\n" + out.substr(nl == std::string::npos ? 0 : nl + 1);
+  }
+  return out;
+}
+
+class Trial {
+ public:
+  Trial(const Scenario& s, const TrialPlan& plan, const RunnerOptions& opts,
+        Launcher* launcher, int signal_fd)
+      : s_(s), opts_(opts), launcher_(launcher), signal_fd_(signal_fd) {
+    obs_.plan = plan;
+  }
+  ~Trial() { KillAndReapAll(); }
+
+  absl::Status Start();
+  void Watch();
+  TrialObservation Finish();
+  bool interrupted() const { return obs_.interrupted; }
+
+ private:
+  void OnExit(size_t i);
+  void Sample(uint64_t now);
+  bool AllReaped() const;
+  bool Settled(uint64_t now) const;
+  void CaptureStacks();
+  void Terminate();
+  void KillAndReapAll();
+
+  const Scenario& s_;
+  const RunnerOptions& opts_;
+  Launcher* launcher_;
+  int signal_fd_;
+  TrialObservation obs_;
+  std::vector<UniqueFd> pidfds_;
+  UniqueFd stderr_;
+  pid_t pgid_ = 0;
+};
+
+absl::Status Trial::Start() {
+  obs_.board = ScoreboardMapping::Create();
+  if (!obs_.board) return ErrnoStatus("memfd_create/mmap", "scoreboard");
+  Scoreboard* sb = obs_.board->get();
+  FillScoreboard(s_, obs_.plan, sb);
+  obs_.progress.resize(s_.workers.size());
+  std::vector<ChannelFds> channels;
+  if (absl::Status st = CreateChannels(s_, &channels); !st.ok()) return st;
+  stderr_.reset(memfd_create("faultlab-stderr", MFD_CLOEXEC));
+  if (!stderr_) return ErrnoStatus("memfd_create", "stderr");
+  obs_.start_ns = MonotonicNs();
+  sb->header.epoch_ns = obs_.start_ns;
+  for (const std::vector<int>& group : obs_.plan.processes) {
+    SpawnRequest req;
+    req.exe = opts_.worker_exe;
+    std::string list;
+    for (int w : group) absl::StrAppend(&list, list.empty() ? "" : ",", w);
+    req.args = {list};
+    req.fds.push_back({obs_.board->fd(), kScoreboardFd});
+    for (size_t c = 0; c < s_.channels.size(); ++c) {
+      for (int end = 0; end < 2; ++end) {
+        int holder = end == 0 ? s_.channels[c].from : s_.channels[c].to;
+        if (std::find(group.begin(), group.end(), holder) == group.end())
+          continue;
+        req.fds.push_back({channels[c].end[end].get(), ChannelFd(c, end)});
+      }
+    }
+    req.pgid = pgid_;
+    req.stdout_fd = stderr_.get();
+    req.stderr_fd = stderr_.get();
+    ProcessRecord rec;
+    rec.workers = group;
+    absl::StatusOr<pid_t> pid = launcher_->Spawn(req);
+    if (!pid.ok()) return pid.status();
+    rec.pid = *pid;
+    if (pgid_ == 0) pgid_ = *pid;
+    int pfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
+    if (pfd < 0) {
+      obs_.processes.push_back(rec);
+      return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
+    }
+    pidfds_.emplace_back(pfd);
+    obs_.processes.push_back(rec);
+  }
+  // `channels` goes out of scope here: the supervisor holds no channel end,
+  // so a reader sees EOF as soon as its writers are gone.
+  return absl::OkStatus();
+}
+
+void Trial::OnExit(size_t i) {
+  ProcessRecord& p = obs_.processes[i];
+  if (p.reaped) return;
+  siginfo_t info{};
+  if (waitid(P_PID, p.pid, &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0)
+    return;
+  p.reaped = true;
+  p.detected_ns = MonotonicNs();
+  if (info.si_code == CLD_EXITED)
+    p.wait_status = (info.si_status & 0xff) << 8;
+  else
+    p.wait_status =
+        (info.si_status & 0x7f) | (info.si_code == CLD_DUMPED ? 0x80 : 0);
+  pidfds_[i].reset();
+}
+
+void Trial::Sample(uint64_t now) {
+  const Scoreboard& sb = *obs_.board->get();
+  for (size_t w = 0; w < s_.workers.size(); ++w) {
+    uint64_t n = sb.workers[w].progress.load(std::memory_order_relaxed);
+    auto& v = obs_.progress[w];
+    if (v.empty() || v.back().second != n) v.push_back({now, n});
+  }
+}
+
+bool Trial::AllReaped() const {
+  for (const ProcessRecord& p : obs_.processes)
+    if (!p.reaped) return false;
+  return true;
+}
+
+bool Trial::Settled(uint64_t now) const {
+  const Scoreboard& sb = *obs_.board->get();
+  for (const ProcessRecord& p : obs_.processes) {
+    if (p.reaped) continue;
+    for (int w : p.workers) {
+      const WorkerSlot& slot = sb.workers[w];
+      if (slot.state.load() == WorkerState::kFinished) continue;
+      uint64_t since = slot.blocked_since_ns.load();
+      if (slot.blocked.load() != BlockKind::kNone && since &&
+          now - since > 10'000'000)
+        continue;
+      uint64_t beat = slot.heartbeat_ns.load();
+      if (now > beat && now - beat > 200'000'000) continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+void Trial::Watch() {
+  const uint64_t deadline = obs_.start_ns + uint64_t(s_.deadline_ms) * 1000000;
+  while (!AllReaped()) {
+    std::vector<pollfd> fds;
+    std::vector<size_t> who;
+    for (size_t i = 0; i < pidfds_.size(); ++i)
+      if (pidfds_[i])
+        fds.push_back({pidfds_[i].get(), POLLIN, 0}), who.push_back(i);
+    if (signal_fd_ >= 0) fds.push_back({signal_fd_, POLLIN, 0});
+    RetryEintr([&] { return poll(fds.data(), fds.size(), opts_.tick_ms); });
+    uint64_t now = MonotonicNs();
+    for (size_t k = 0; k < who.size(); ++k)
+      if (fds[k].revents) OnExit(who[k]);
+    Sample(now);
+    if (signal_fd_ >= 0 && fds.back().revents) {
+      signalfd_siginfo si;
+      if (read(signal_fd_, &si, sizeof si) > 0) {
+        obs_.interrupted = true;
+        return;
+      }
+    }
+    if (!obs_.hang.detected_ns &&
+        DetectHang(s_, obs_.plan, *obs_.board->get(), now, &obs_.hang))
+      obs_.hang.detected_ns = now;
+    // After a hang is found, let it spread until every live worker is stuck,
+    // then end the trial without waiting for the deadline.
+    if (obs_.hang.detected_ns && Settled(now)) {
+      CaptureStacks();
+      Terminate();
+      return;
+    }
+    if (now >= deadline) {
+      obs_.deadline_hit = true;
+      CaptureStacks();
+      Terminate();
+      return;
+    }
+  }
+}
+
+// Asks every unfinished worker thread to unwind its own stack into its
+// slot's snapshot, and waits briefly for the answers.
+void Trial::CaptureStacks() {
+  Scoreboard& sb = *obs_.board->get();
+  std::vector<std::pair<int, uint32_t>> asked;
+  for (const ProcessRecord& p : obs_.processes) {
+    if (p.reaped) continue;
+    for (int w : p.workers) {
+      WorkerSlot& slot = sb.workers[w];
+      int tid = slot.tid.load();
+      if (tid <= 0 || slot.state.load() == WorkerState::kFinished) continue;
+      uint32_t before = slot.snapshot.present.load();
+      if (syscall(SYS_tgkill, p.pid, tid, kStackSignal) == 0)
+        asked.push_back({w, before});
+    }
+  }
+  uint64_t until = MonotonicNs() + 100'000'000;
+  for (auto [w, before] : asked)
+    while (sb.workers[w].snapshot.present.load() == before &&
+           MonotonicNs() < until)
+      usleep(500);
+}
+
+// SIGTERM to the group, SIGKILL to whatever ignores it past the grace time.
+void Trial::Terminate() {
+  for (ProcessRecord& p : obs_.processes)
+    if (!p.reaped) p.killed_by_supervisor = true;
+  if (pgid_ > 0) kill(-pgid_, SIGTERM);
+  uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
+  while (!AllReaped() && MonotonicNs() < until) {
+    for (size_t i = 0; i < obs_.processes.size(); ++i) OnExit(i);
+    if (!AllReaped()) usleep(1000);
+  }
+  KillAndReapAll();
+}
+
+void Trial::KillAndReapAll() {
+  if (pgid_ > 0) kill(-pgid_, SIGKILL);
+  for (size_t i = 0; i < obs_.processes.size(); ++i) {
+    ProcessRecord& p = obs_.processes[i];
+    if (p.reaped || p.pid <= 0) continue;
+    int status = 0;
+    if (RetryEintr([&] { return waitpid(p.pid, &status, 0); }) == p.pid) {
+      p.reaped = true;
+      p.wait_status = status;
+      p.detected_ns = MonotonicNs();
+    }
+    if (i < pidfds_.size()) pidfds_[i].reset();
+  }
+  // Orphans of the group (a subject's own children) came back to this
+  // subreaper; collect them too.
+  if (pgid_ > 0)
+    while (RetryEintr([&] { return waitpid(-pgid_, nullptr, WNOHANG); }) > 0) {
+    }
+}
+
+TrialObservation Trial::Finish() {
+  KillAndReapAll();
+  obs_.end_ns = MonotonicNs();
+  Sample(obs_.end_ns);
+  if (stderr_) obs_.stderr_text = ReadTail(stderr_.get());
+  return std::move(obs_);
+}
+
+}  // namespace
+
+TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed) {
+  TrialPlan p;
+  p.placement = placement;
+  p.seed = seed;
+  if (placement == Placement::kThread) {
+    p.processes.emplace_back();
+    for (size_t i = 0; i < s.workers.size(); ++i) p.processes[0].push_back(i);
+  } else {
+    for (size_t i = 0; i < s.workers.size(); ++i)
+      p.processes.push_back({int(i)});
+  }
+  for (size_t i = 0; i < s.workers.size(); ++i)
+    p.expected_messages.push_back(StreamLength(s, i, 0));
+  p.trigger_value = s.fault.trigger_value;
+  if (s.fault.random_trigger && s.fault.target >= 0) {
+    uint64_t span = std::max<uint64_t>(2, p.expected_messages[s.fault.target]);
+    p.trigger_value = 1 + SplitMix(seed) % (span - 1);
+  }
+  return p;
+}
+
+std::unique_ptr<ScoreboardMapping> ScoreboardMapping::Create() {
+  int fd = memfd_create("faultlab-scoreboard", MFD_CLOEXEC);
+  if (fd < 0) return nullptr;
+  if (ftruncate(fd, sizeof(Scoreboard)) != 0) {
+    close(fd);
+    return nullptr;
+  }
+  void* mem = mmap(nullptr, sizeof(Scoreboard), PROT_READ | PROT_WRITE,
+                   MAP_SHARED, fd, 0);
+  if (mem == MAP_FAILED) {
+    close(fd);
+    return nullptr;
+  }
+  return std::unique_ptr<ScoreboardMapping>(
+      new ScoreboardMapping(fd, static_cast<Scoreboard*>(mem)));
+}
+
+ScoreboardMapping::~ScoreboardMapping() {
+  munmap(sb_, sizeof(Scoreboard));
+  close(fd_);
+}
+
+absl::StatusOr<TrialObservation> TrialRunner::Run(const Scenario& s,
+                                                  const TrialPlan& plan) {
+  Trial trial(s, plan, opts_, launcher_, signal_fd_);
+  if (absl::Status st = trial.Start(); !st.ok()) return st;
+  trial.Watch();
+  TrialObservation obs = trial.Finish();
+  if (obs.interrupted) interrupted_ = true;
+  return obs;
+}
+
+int SetUpSupervisorSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+}  // namespace faultlab

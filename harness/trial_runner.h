@@ -1,0 +1,54 @@
+// Runs one trial: builds the scoreboard and the channels, spawns the
+// subjects, watches them (pidfds, the scoreboard, the deadline, the
+// supervisor's own signals), and kills and reaps everything before it
+// returns. A dead subject is an observation; only the harness's own failure
+// (cannot spawn, cannot map) is an error Status.
+#ifndef FAULTLAB_HARNESS_TRIAL_RUNNER_H_
+#define FAULTLAB_HARNESS_TRIAL_RUNNER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "harness/launcher.h"
+#include "harness/scenario.h"
+#include "harness/trial.h"
+
+namespace faultlab {
+
+struct RunnerOptions {
+  std::string worker_exe;   // path of faultlab-worker
+  int tick_ms = 2;          // scoreboard sampling period
+  int term_grace_ms = 200;  // SIGTERM -> SIGKILL
+};
+
+class TrialRunner {
+ public:
+  // `signal_fd`: a signalfd for the supervisor's SIGINT/SIGTERM/SIGHUP, or -1.
+  // `launcher` must outlive the runner.
+  TrialRunner(Launcher* launcher, RunnerOptions opts, int signal_fd)
+      : launcher_(launcher), opts_(std::move(opts)), signal_fd_(signal_fd) {}
+
+  [[nodiscard]] absl::StatusOr<TrialObservation> Run(const Scenario& s,
+                                                     const TrialPlan& plan);
+  // Set once the supervisor was told to stop; later trials do not start.
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  Launcher* launcher_;
+  RunnerOptions opts_;
+  int signal_fd_;
+  bool interrupted_ = false;
+};
+
+// Blocks SIGINT, SIGTERM, SIGHUP and returns a signalfd for them; makes this
+// process a child subreaper so orphans of a subject come back to it.
+int SetUpSupervisorSignals();
+
+// Wait-for analysis on a live scoreboard: true when a lock or channel cycle
+// has closed or a target hang is established; fills *report.
+bool DetectHang(const Scenario& s, const TrialPlan& plan, const Scoreboard& sb,
+                uint64_t now_ns, HangReport* report);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_HARNESS_TRIAL_RUNNER_H_

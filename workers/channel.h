@@ -1,0 +1,74 @@
+// One end of a channel as a worker sees it. Every kind (pipe, socket, tcp,
+// shm) moves whole frames (workers/message.h); an end reports what happened
+// to it as an IoResult and records the events a peer would want to see
+// (EOF, EPIPE, blocked on a full channel, ...) into the worker's slot.
+//
+// Ends are used by one worker thread only. Blocking calls wait in short
+// slices and call the context's Tick() between them, so a worker keeps its
+// heartbeat and can fire a time-triggered fault while it waits.
+#ifndef FAULTLAB_WORKERS_CHANNEL_H_
+#define FAULTLAB_WORKERS_CHANNEL_H_
+
+#include <cstdint>
+#include <memory>
+
+#include "workers/message.h"
+#include "workers/scoreboard.h"
+
+namespace faultlab {
+
+class WorkerContext;
+
+enum class IoResult {
+  kOk,
+  kEof,       // clean end of stream (or the peer died; see events)
+  kPeerGone,  // EPIPE / ECONNRESET / dead owner
+  kCorrupt,   // frame failed verification (already recorded)
+  kTimeout,   // nothing within the wait slice (Read with timeout only)
+};
+
+class ChannelEnd {
+ public:
+  ChannelEnd(WorkerContext* ctx, int channel) : ctx_(ctx), channel_(channel) {}
+  virtual ~ChannelEnd() = default;
+  ChannelEnd(const ChannelEnd&) = delete;
+  ChannelEnd& operator=(const ChannelEnd&) = delete;
+
+  // Sends one frame; blocks while the channel is full.
+  virtual IoResult Write(const FrameHeader& h,
+                         const unsigned char* payload) = 0;
+  // Receives one frame into *h and payload (kMaxPayload bytes). Waits at
+  // most timeout_ms (-1: until something happens).
+  virtual IoResult Read(FrameHeader* h, unsigned char* payload,
+                        int timeout_ms) = 0;
+  // Bytes queued in the channel now, or -1 if unknown.
+  virtual int64_t Queued() const = 0;
+  virtual void Close() = 0;
+
+  int channel() const { return channel_; }
+
+  // Shared-memory ends only: tells the peer this side is alive.
+  virtual void Heartbeat(uint64_t /*now_ns*/) {}
+  // Shared-memory ends only: takes the ring's lock and keeps it (the fault
+  // then dies inside the critical section). False if there is no lock.
+  virtual bool HoldLock() { return false; }
+  // Shared-memory ends only: the data area the peer also maps.
+  virtual unsigned char* SharedData(size_t* bytes) {
+    *bytes = 0;
+    return nullptr;
+  }
+
+ protected:
+  WorkerContext* ctx_;
+  const int channel_;
+};
+
+// Opens the end of channel `channel` that this worker holds (writer when
+// `writer` is true). The descriptor was placed at ChannelFd() by the
+// supervisor. Returns nullptr if it is missing.
+std::unique_ptr<ChannelEnd> OpenChannelEnd(WorkerContext* ctx, int channel,
+                                           bool writer);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_WORKERS_CHANNEL_H_

@@ -1,0 +1,212 @@
+// The shm channel end: a ring in a segment both sides map (workers/
+// shm_ring.h). The kernel reports nothing about a dead peer here, so each
+// wait checks the two ways a side can find out: the robust mutex returns
+// EOWNERDEAD when its owner died holding it, and the peer's heartbeat in the
+// ring header goes stale (if the channel sets heartbeat_ms).
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "workers/channel.h"
+#include "workers/shm_ring.h"
+#include "workers/worker_context.h"
+
+namespace faultlab {
+namespace {
+
+constexpr int kSliceMs = 10;
+
+void FutexWait(std::atomic<uint32_t>* word, uint32_t seen, int ms) {
+  timespec ts{0, long(ms) * 1000000};
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAIT, seen, &ts,
+          nullptr, 0);
+}
+
+void FutexWake(std::atomic<uint32_t>* word) {
+  word->fetch_add(1);
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), FUTEX_WAKE, 1, nullptr,
+          nullptr, 0);
+}
+
+class ShmChannelEnd : public ChannelEnd {
+ public:
+  ShmChannelEnd(WorkerContext* ctx, int channel, ShmRingHeader* ring,
+                size_t bytes, bool writer)
+      : ChannelEnd(ctx, channel), ring_(ring), bytes_(bytes), writer_(writer) {
+    heartbeat_ms_ = ctx->sb().channels[channel].heartbeat_ms;
+    Heartbeat(MonotonicNs());
+  }
+  ~ShmChannelEnd() override {
+    Close();
+    munmap(ring_, bytes_);
+  }
+
+  void Heartbeat(uint64_t now) override {
+    (writer_ ? ring_->writer_heartbeat_ns : ring_->reader_heartbeat_ns)
+        .store(now, std::memory_order_relaxed);
+  }
+
+  bool HoldLock() override { return pthread_mutex_lock(Mutex()) == 0; }
+
+  unsigned char* SharedData(size_t* bytes) override {
+    *bytes = ring_->capacity;
+    return ring_->data;
+  }
+
+  IoResult Write(const FrameHeader& h, const unsigned char* payload) override {
+    const uint64_t need = sizeof h + h.length;
+    uint64_t blocked_since = 0;
+    for (;;) {
+      if (!Lock()) return IoResult::kPeerGone;
+      if (ring_->reader_closed.load()) {
+        pthread_mutex_unlock(Mutex());
+        ctx_->Event(EventKind::kEpipe, channel_, Queued(), 0);
+        return Unblock(IoResult::kPeerGone);
+      }
+      uint32_t seen = ring_->space_seq.load();
+      uint64_t head = ring_->head.load(), tail = ring_->tail.load();
+      if (ring_->capacity - (head - tail) >= need) {
+        Copy(head, reinterpret_cast<const unsigned char*>(&h), sizeof h);
+        Copy(head + sizeof h, payload, h.length);
+        ring_->head.store(head + need);
+        pthread_mutex_unlock(Mutex());
+        FutexWake(&ring_->data_seq);
+        return Unblock(IoResult::kOk);
+      }
+      pthread_mutex_unlock(Mutex());
+      if (!blocked_since) {
+        blocked_since = MonotonicNs();
+        ctx_->SetBlocked(BlockKind::kWrite, channel_);
+        ctx_->Event(EventKind::kBlockedFull, channel_, Queued(), 0);
+      }
+      if (PeerStale(ring_->reader_heartbeat_ns))
+        return Unblock(IoResult::kPeerGone);
+      FutexWait(&ring_->space_seq, seen, kSliceMs);
+      ctx_->Tick();
+    }
+  }
+
+  IoResult Read(FrameHeader* h, unsigned char* payload,
+                int timeout_ms) override {
+    uint64_t start = MonotonicNs(), blocked_since = 0;
+    for (;;) {
+      if (!Lock()) return IoResult::kPeerGone;
+      uint32_t seen = ring_->data_seq.load();
+      uint64_t head = ring_->head.load(), tail = ring_->tail.load();
+      if (head - tail >= sizeof *h) {
+        Peek(tail, reinterpret_cast<unsigned char*>(h), sizeof *h);
+        if (!HeaderValid(*h) || head - tail > ring_->capacity) {
+          pthread_mutex_unlock(Mutex());
+          ctx_->Event(EventKind::kChecksumError, channel_, head - tail, -1);
+          return Unblock(IoResult::kCorrupt);
+        }
+        if (head - tail >= sizeof *h + h->length) {
+          Peek(tail + sizeof *h, payload, h->length);
+          ring_->tail.store(tail + sizeof *h + h->length);
+          pthread_mutex_unlock(Mutex());
+          FutexWake(&ring_->space_seq);
+          return Unblock(IoResult::kOk);
+        }
+      }
+      bool closed = ring_->writer_closed.load();
+      pthread_mutex_unlock(Mutex());
+      if (closed) {
+        ctx_->Event(EventKind::kEof, channel_, head - tail, 0);
+        return Unblock(IoResult::kEof);
+      }
+      if (PeerStale(ring_->writer_heartbeat_ns))
+        return Unblock(IoResult::kPeerGone);
+      uint64_t now = MonotonicNs();
+      if (timeout_ms >= 0 && now - start >= uint64_t(timeout_ms) * 1000000)
+        return Unblock(IoResult::kTimeout);
+      if (!blocked_since) {
+        blocked_since = now;
+        ctx_->SetBlocked(BlockKind::kRead, channel_);
+      }
+      FutexWait(&ring_->data_seq, seen, kSliceMs);
+      ctx_->Tick();
+    }
+  }
+
+  int64_t Queued() const override {
+    return int64_t(ring_->head.load() - ring_->tail.load());
+  }
+
+  void Close() override {
+    if (closed_) return;
+    closed_ = true;
+    (writer_ ? ring_->writer_closed : ring_->reader_closed).store(1);
+    FutexWake(writer_ ? &ring_->data_seq : &ring_->space_seq);
+  }
+
+ private:
+  pthread_mutex_t* Mutex() {
+    return reinterpret_cast<pthread_mutex_t*>(ring_->mutex);
+  }
+
+  // Takes the ring lock. A dead owner is reported once and ends the channel.
+  bool Lock() {
+    int rc = pthread_mutex_lock(Mutex());
+    if (rc == 0) return true;
+    if (rc == EOWNERDEAD) {
+      ctx_->Event(EventKind::kOwnerDead, channel_, Queued(), 0);
+      pthread_mutex_consistent(Mutex());
+      pthread_mutex_unlock(Mutex());
+    }
+    Unblock(IoResult::kPeerGone);
+    return false;
+  }
+
+  bool PeerStale(const std::atomic<uint64_t>& beat) {
+    if (heartbeat_ms_ == 0) return false;
+    uint64_t last = beat.load(std::memory_order_relaxed);
+    uint64_t now = MonotonicNs();
+    if (now <= last || now - last < uint64_t(heartbeat_ms_) * 1000000)
+      return false;
+    ctx_->Event(EventKind::kPeerDead, channel_, Queued(),
+                int64_t((now - last) / 1000000));
+    return true;
+  }
+
+  IoResult Unblock(IoResult r) {
+    ctx_->SetBlocked(BlockKind::kNone, -1);
+    return r;
+  }
+
+  void Copy(uint64_t at, const unsigned char* src, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      ring_->data[(at + i) % ring_->capacity] = src[i];
+  }
+  void Peek(uint64_t at, unsigned char* dst, size_t n) {
+    for (size_t i = 0; i < n; ++i)
+      dst[i] = ring_->data[(at + i) % ring_->capacity];
+  }
+
+  ShmRingHeader* ring_;
+  size_t bytes_;
+  const bool writer_;
+  uint32_t heartbeat_ms_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ChannelEnd> OpenShmChannelEnd(WorkerContext* ctx, int channel,
+                                              bool writer) {
+  int fd = ChannelFd(channel, writer ? 0 : 1);
+  const ChannelConfig& c = ctx->sb().channels[channel];
+  size_t bytes = ShmRingBytes(c.buffer_bytes);
+  void* mem = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (mem == MAP_FAILED) return nullptr;
+  close(fd);  // the mapping keeps the segment
+  auto* ring = static_cast<ShmRingHeader*>(mem);
+  if (ring->magic != kShmRingMagic) return nullptr;
+  return std::make_unique<ShmChannelEnd>(ctx, channel, ring, bytes, writer);
+}
+
+}  // namespace faultlab

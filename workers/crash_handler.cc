@@ -1,0 +1,153 @@
+// Why libunwind and not backtrace(): backtrace() may malloc on first use
+// (it dlopens libgcc_s), which is not allowed in a signal handler and fails
+// outright when the crash is a corrupted heap. unw_init_local2 with the
+// signal's ucontext starts the walk at the faulting instruction, not inside
+// the handler. Only raw addresses are recorded (~0.1 ms); names are looked
+// up later by the supervisor, outside the dying process.
+#define UNW_LOCAL_ONLY
+#include "workers/crash_handler.h"
+
+#include <libunwind.h>
+#include <link.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace faultlab {
+namespace {
+
+Scoreboard* g_sb = nullptr;
+thread_local int t_worker = -1;
+constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+constexpr size_t kAltStackBytes = 256 * 1024;
+
+int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
+
+void Unwind(void* ucontext, CrashRecord& rec) {
+  unw_cursor_t cursor;
+  int rc = ucontext
+               ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
+                                 UNW_INIT_SIGNAL_FRAME)
+               : -1;
+  unw_context_t here;
+  if (rc != 0) {
+    unw_getcontext(&here);
+    if (unw_init_local(&cursor, &here) != 0) return;
+  }
+  uint32_t n = 0;
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    rec.frames[n++].ip = ip;
+  } while (n < kMaxFrames && unw_step(&cursor) > 0);
+  rec.n_frames = n;
+}
+
+void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
+                void* ucontext) {
+  rec.signal = sig;
+  rec.si_code = info ? info->si_code : 0;
+  rec.address = info ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
+  rec.tid = Gettid();
+  prctl(PR_GET_NAME, rec.thread, 0, 0, 0);
+  rec.t_ns = MonotonicNs();
+  Unwind(ucontext, rec);
+}
+
+void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
+  uint32_t expected = 0;
+  if (g_sb && g_sb->header.crashing.compare_exchange_strong(
+                  expected, uint32_t(Gettid()))) {
+    int w = t_worker;
+    if (w >= 0) {
+      CrashRecord& rec = g_sb->workers[w].crash;
+      FillRecord(rec, sig, info, ucontext);
+      rec.present.store(1);
+    }
+  } else if (g_sb && expected != uint32_t(Gettid())) {
+    // Another thread is already reporting its crash and will take the
+    // process down; do not race it.
+    for (;;) pause();
+  }
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  sigaddset(&unblock, sig);
+  pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
+  raise(sig);
+  _exit(128 + sig);  // not reached
+}
+
+void OnStackRequest(int, siginfo_t*, void* ucontext) {
+  int w = t_worker;
+  if (!g_sb || w < 0) return;
+  CrashRecord& rec = g_sb->workers[w].snapshot;
+  FillRecord(rec, 0, nullptr, ucontext);
+  rec.present.fetch_add(1);
+}
+
+int CollectModule(dl_phdr_info* info, size_t, void* data) {
+  auto& slot = *static_cast<WorkerSlot*>(data);
+  if (slot.n_modules >= kMaxModules) return 1;
+  Module& m = slot.modules[slot.n_modules];
+  uint64_t lo = ~0ull, hi = 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    uint64_t a = info->dlpi_addr + ph.p_vaddr;
+    if (a < lo) lo = a;
+    if (a + ph.p_memsz > hi) hi = a + ph.p_memsz;
+  }
+  if (hi == 0) return 0;
+  m.base = info->dlpi_addr;
+  m.start = lo;
+  m.end = hi;
+  const char* name = info->dlpi_name;
+  if (name == nullptr || name[0] == '\0') {
+    ssize_t n = readlink("/proc/self/exe", m.path, sizeof m.path - 1);
+    m.path[n > 0 ? n : 0] = '\0';
+  } else {
+    std::strncpy(m.path, name, sizeof m.path - 1);
+  }
+  ++slot.n_modules;
+  return 0;
+}
+
+}  // namespace
+
+void InstallCrashHandlers(Scoreboard* sb) {
+  g_sb = sb;
+  struct sigaction sa {};
+  sa.sa_sigaction = OnFatalSignal;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigfillset(&sa.sa_mask);
+  for (int sig : kFatalSignals) sigaction(sig, &sa, nullptr);
+  sa.sa_sigaction = OnStackRequest;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  sigaction(kStackSignal, &sa, nullptr);
+}
+
+void InstallThreadAltStack(int index) {
+  t_worker = index;
+  void* mem = mmap(nullptr, kAltStackBytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mem == MAP_FAILED) return;
+  stack_t ss{};
+  ss.ss_sp = mem;
+  ss.ss_size = kAltStackBytes;
+  sigaltstack(&ss, nullptr);
+}
+
+void RecordModules(WorkerSlot& slot) {
+  slot.n_modules = 0;
+  dl_iterate_phdr(CollectModule, &slot);
+}
+
+}  // namespace faultlab

@@ -1,0 +1,27 @@
+// The crash handler of the worker host. For SIGSEGV, SIGBUS, SIGILL, SIGFPE
+// and SIGABRT it writes a crash record (signal, si_code, fault address,
+// thread name and TID, raw backtrace) into the crashing worker's slot, then
+// re-raises the signal with the default action so the process's wait status
+// stays true. It runs on an alternate stack, so a stack overflow is reported
+// too; sigaltstack is per thread, so every worker thread calls
+// InstallThreadAltStack().
+#ifndef FAULTLAB_WORKERS_CRASH_HANDLER_H_
+#define FAULTLAB_WORKERS_CRASH_HANDLER_H_
+
+#include "workers/scoreboard.h"
+
+namespace faultlab {
+
+// Process-wide: installs the handlers. `sb` must stay mapped for the
+// process's life.
+void InstallCrashHandlers(Scoreboard* sb);
+// Per thread: gives the calling thread its own alternate signal stack and
+// ties crashes on it to worker `index` (-1: no worker).
+void InstallThreadAltStack(int index);
+// Records the load address of every loaded object into `slot`, so frames
+// can be symbolised outside the process.
+void RecordModules(WorkerSlot& slot);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_WORKERS_CRASH_HANDLER_H_

@@ -1,0 +1,178 @@
+// The workload: a producer sends sequenced, checksummed messages; relays
+// verify and forward them; sinks verify order and checksums and fold every
+// good payload into a digest the supervisor can recompute. Each role ends by
+// saying how (completed, disconnected, corrupted) and which channel decided.
+#include <time.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "workers/worker_context.h"
+
+namespace faultlab {
+namespace {
+
+// A peer failed on channel `ch`: apply the worker's policy. Returns true if
+// the worker should carry on without that channel.
+bool PeerFailed(WorkerContext& ctx, int ch, BlockKind kind, const char* what) {
+  switch (ctx.config().policy) {
+    case Policy::kContinue:
+      return true;
+    case Policy::kWait:
+      ctx.WaitForever(kind, ch);
+    case Policy::kStop:
+      break;
+  }
+  char detail[160];
+  std::snprintf(detail, sizeof detail, "%s on %s", what,
+                ctx.sb().channels[ch].name);
+  ctx.Finish(EndReason::kDisconnected, ch, detail);
+  return false;
+}
+
+void Sleep(uint32_t us, WorkerContext& ctx) {
+  uint64_t end = MonotonicNs() + uint64_t(us) * 1000;
+  while (MonotonicNs() < end) {
+    uint64_t left = end - MonotonicNs();
+    timespec ts{0, long(left < 20'000'000 ? left : 20'000'000)};
+    nanosleep(&ts, nullptr);
+    ctx.Tick();
+  }
+}
+
+void RunProducer(WorkerContext& ctx) {
+  const WorkerConfig& c = ctx.config();
+  std::vector<unsigned char> payload(c.payload);
+  std::vector<bool> alive(ctx.out.size(), true);
+  size_t n_alive = ctx.out.size();
+  for (uint64_t seq = 0; seq < c.messages; ++seq) {
+    FillPayload(ctx.seed(), seq, payload.data(), payload.size());
+    FrameHeader h = MakeHeader(seq, payload.data(), c.payload);
+    for (size_t i = 0; i < ctx.out.size(); ++i) {
+      if (!alive[i]) continue;
+      if (ctx.out[i]->Write(h, payload.data()) == IoResult::kOk) continue;
+      int ch = ctx.out[i]->channel();
+      if (!PeerFailed(ctx, ch, BlockKind::kWrite, "reader gone (EPIPE)"))
+        return;
+      alive[i] = false;
+      ctx.out[i]->Close();
+      if (--n_alive == 0) {
+        ctx.Finish(EndReason::kDisconnected, ch, "every reader gone");
+        return;
+      }
+    }
+    ctx.OnMessage();
+    if (c.interval_us) Sleep(c.interval_us, ctx);
+  }
+  ctx.Finish(n_alive == ctx.out.size() ? EndReason::kCompleted
+                                       : EndReason::kDisconnected,
+             -1,
+             n_alive == ctx.out.size() ? "sent every message"
+                                       : "sent to the readers left");
+}
+
+// Relay and sink: read every input to its end, verifying each frame.
+void RunConsumer(WorkerContext& ctx, bool forward) {
+  const WorkerConfig& c = ctx.config();
+  std::vector<unsigned char> payload(kMaxPayload);
+  struct Input {
+    uint64_t next_seq = 0;
+    uint64_t digest = kDigestInit;
+    bool open = true;
+  };
+  std::vector<Input> inputs(ctx.in.size());
+  size_t open = inputs.size();
+  bool lost_peer = false, corrupt = false;
+  int decided_by = -1;
+  const int slice = inputs.size() > 1 ? 5 : -1;
+  while (open > 0) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      Input& in = inputs[i];
+      if (!in.open) continue;
+      FrameHeader h;
+      IoResult r = ctx.in[i]->Read(&h, payload.data(), slice);
+      if (r == IoResult::kTimeout) continue;
+      int ch = ctx.in[i]->channel();
+      if (r == IoResult::kOk) {
+        bool ok = Checksum(payload.data(), h.length) == h.checksum;
+        if (!ok) {
+          ctx.Event(EventKind::kChecksumError, ch, ctx.in[i]->Queued(), h.seq);
+        } else if (h.seq != in.next_seq) {
+          ctx.Event(EventKind::kSequenceError, ch, ctx.in[i]->Queued(),
+                    int64_t(h.seq) - int64_t(in.next_seq));
+          ok = false;
+        }
+        if (!ok) ctx.slot().bad_messages.fetch_add(1);
+        in.next_seq = h.seq + 1;
+        if (ok) {
+          in.digest = DigestStep(in.digest, payload.data(), h.length);
+          uint64_t d = 0;
+          for (auto& x : inputs) d += x.digest;
+          ctx.slot().digest.store(d);
+        } else {
+          corrupt = true;
+        }
+        for (auto& o : ctx.out) {
+          if (!forward || o->Write(h, payload.data()) == IoResult::kOk)
+            continue;
+          if (!PeerFailed(ctx, o->channel(), BlockKind::kWrite,
+                          "reader gone (EPIPE)"))
+            return;
+        }
+        ctx.OnMessage();
+        continue;
+      }
+      // The stream ended: cleanly after every message, or early.
+      in.open = false;
+      --open;
+      ctx.in[i]->Close();
+      if (r == IoResult::kCorrupt) corrupt = true;
+      if (r != IoResult::kCorrupt && in.next_seq >= c.messages &&
+          r == IoResult::kEof)
+        continue;
+      lost_peer = true;
+      decided_by = ch;
+      const char* what = r == IoResult::kEof ? "EOF before the last message"
+                                             : "peer gone (ECONNRESET)";
+      if (r == IoResult::kCorrupt) what = "stream lost its framing";
+      if (!PeerFailed(ctx, ch, BlockKind::kRead, what)) return;
+    }
+  }
+  char detail[160];
+  uint64_t got = ctx.slot().progress.load();
+  if (corrupt || ctx.slot().bad_messages.load() > 0) {
+    std::snprintf(detail, sizeof detail, "%llu of %llu messages failed checks",
+                  (unsigned long long)ctx.slot().bad_messages.load(),
+                  (unsigned long long)got);
+    ctx.Finish(EndReason::kCorrupted, decided_by, detail);
+  } else if (lost_peer) {
+    ctx.Finish(EndReason::kDisconnected, decided_by, "an input ended early");
+  } else {
+    std::snprintf(detail, sizeof detail, "%llu messages verified",
+                  (unsigned long long)got);
+    ctx.Finish(EndReason::kCompleted, -1, detail);
+  }
+}
+
+void RunIdle(WorkerContext& ctx) {
+  Sleep(ctx.config().interval_us, ctx);
+  ctx.Finish(EndReason::kCompleted, -1, "idled to the end");
+}
+
+}  // namespace
+
+void RunRole(WorkerContext& ctx) {
+  switch (ctx.config().role) {
+    case Role::kProducer:
+      return RunProducer(ctx);
+    case Role::kRelay:
+      return RunConsumer(ctx, true);
+    case Role::kSink:
+      return RunConsumer(ctx, false);
+    case Role::kLocker:
+    case Role::kIdle:
+      return RunIdle(ctx);
+  }
+}
+
+}  // namespace faultlab

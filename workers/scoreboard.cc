@@ -1,0 +1,53 @@
+#include "workers/scoreboard.h"
+
+#include <time.h>
+
+namespace faultlab {
+
+uint64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
+}
+
+void RecordEvent(WorkerSlot& slot, EventKind kind, int channel,
+                 uint32_t bytes_queued, int64_t value) {
+  uint32_t i = slot.n_events.load();
+  if (i >= kMaxEvents) return;
+  slot.events[i] = Event{MonotonicNs(), kind, channel, bytes_queued, value};
+  slot.n_events.store(i + 1);  // publish after the record is whole
+}
+
+const char* EventKindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::kEof:
+      return "eof";
+    case EventKind::kEpipe:
+      return "epipe";
+    case EventKind::kEconnreset:
+      return "econnreset";
+    case EventKind::kShortRead:
+      return "short_read";
+    case EventKind::kShortWrite:
+      return "short_write";
+    case EventKind::kChecksumError:
+      return "checksum_error";
+    case EventKind::kSequenceError:
+      return "sequence_error";
+    case EventKind::kBlockedFull:
+      return "blocked_full";
+    case EventKind::kBlockedEmpty:
+      return "blocked_empty";
+    case EventKind::kPeerDead:
+      return "peer_dead";
+    case EventKind::kOwnerDead:
+      return "owner_dead";
+    case EventKind::kFault:
+      return "fault";
+    case EventKind::kHeapCheckFailed:
+      return "heap_check_failed";
+  }
+  return "unknown";
+}
+
+}  // namespace faultlab

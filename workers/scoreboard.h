@@ -1,0 +1,248 @@
+// The scoreboard: one shared-memory segment per trial, created and owned by
+// the supervisor, mapped into every subject process. It carries the trial's
+// configuration down (what each worker is, its channels, the fault) and the
+// flight record up (state, progress, channel events, crash record). It
+// outlives a crashed subject because the supervisor holds it.
+//
+// Layout rules: plain fixed-size structs, no pointers, no constructors that
+// matter. Fields written by a worker while the supervisor reads them are
+// std::atomic (lock-free, so valid in shared memory across processes).
+#ifndef FAULTLAB_WORKERS_SCOREBOARD_H_
+#define FAULTLAB_WORKERS_SCOREBOARD_H_
+
+#include <pthread.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace faultlab {
+
+inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
+inline constexpr uint32_t kScoreboardVersion = 1;
+inline constexpr int kMaxWorkers = 64;
+inline constexpr int kMaxChannels = 64;
+inline constexpr int kMaxChannelsPerWorker = 16;
+inline constexpr int kMaxFrames = 48;
+inline constexpr int kMaxEvents = 48;
+inline constexpr int kMaxModules = 24;
+inline constexpr int kMaxLocks = 8;
+inline constexpr int kScoreboardFd = 3;
+// Sent by the supervisor to a worker thread (tgkill) to make it unwind its
+// own stack into WorkerSlot::snapshot.
+inline constexpr int kStackSignal = 35;  // SIGRTMIN+1 on glibc
+// Channel c's end e (0 = writer/side A, 1 = reader/side B) is handed to the
+// subject that hosts it at this descriptor number; shm channels pass their
+// segment at the writer slot.
+inline constexpr int ChannelFd(int channel, int end) {
+  return 10 + 2 * channel + end;
+}
+
+enum class Role : uint32_t { kProducer, kRelay, kSink, kLocker, kIdle };
+enum class ChannelKind : uint32_t { kPipe, kSocket, kTcp, kShm };
+enum class Policy : uint32_t { kStop, kWait, kContinue };
+
+enum class FaultKind : uint32_t {
+  kNone,
+  kSegfault,
+  kAbort,
+  kExit,
+  kHeapOverwrite,
+  kDeadlock,
+  kHang,
+};
+enum class FaultVariant : uint32_t {
+  kDefault,
+  // segfault
+  kNullWrite,
+  kWildPointer,
+  kStackOverflow,
+  // heap_overwrite
+  kOverflow,
+  kSibling,
+  kShm,
+  kDoubleFree,
+  kUseAfterFree,
+  // deadlock
+  kLockOrder,
+  kHeldForever,
+  kPipeCycle,
+  kSelf,
+  // hang
+  kBusy,
+  kSleep,
+};
+enum class TriggerKind : uint32_t { kAfterMessages, kAfterMs };
+
+// Worker lifecycle, as the worker itself reports it.
+enum class WorkerState : uint32_t {
+  kPending,  // not started (its subject may not exist yet)
+  kRunning,
+  kFinished,  // returned from its role; see end_reason
+};
+// Why a worker finished (valid when state == kFinished).
+enum class EndReason : uint32_t {
+  kNone,
+  kCompleted,     // did all its work
+  kDisconnected,  // a peer went away and policy said stop
+  kCorrupted,     // finished, but data failed verification
+};
+
+enum class EventKind : uint32_t {
+  kEof,
+  kEpipe,
+  kEconnreset,
+  kShortRead,
+  kShortWrite,
+  kChecksumError,
+  kSequenceError,
+  kBlockedFull,
+  kBlockedEmpty,
+  kPeerDead,
+  kOwnerDead,
+  kFault,
+  kHeapCheckFailed,
+};
+
+// What a worker is blocked on right now (for stalled/hung classification).
+enum class BlockKind : uint32_t { kNone, kRead, kWrite, kLock };
+
+struct ChannelConfig {
+  ChannelKind kind;
+  int32_t from;           // writer worker index
+  int32_t to;             // reader worker index
+  uint32_t buffer_bytes;  // pipe size / shm ring size; 0 = default
+  uint32_t heartbeat_ms;  // shm: a peer silent this long is dead; 0 = never
+  char name[48];          // "producer[0]->relay[0]"
+};
+
+struct FaultConfig {
+  FaultKind kind;
+  FaultVariant variant;
+  TriggerKind trigger;
+  uint64_t trigger_value;  // messages or milliseconds
+  int32_t partner;         // worker index or -1 (deadlock partner)
+  int32_t sibling;         // worker index or -1 (heap_overwrite sibling)
+  uint32_t bytes;          // heap_overwrite size
+  uint8_t pattern;         // heap_overwrite byte
+  int32_t exit_code;       // exit fault
+  bool in_lock;            // fire while holding the target's shm ring locks
+};
+
+struct WorkerConfig {
+  char name[32];
+  Role role;
+  uint32_t messages;     // producer: messages to send; sink: expected count
+  uint32_t interval_us;  // producer pacing
+  uint32_t payload;      // payload bytes per message
+  Policy policy;
+  uint32_t state_records;  // heap records kept and re-verified
+  uint32_t n_in, n_out;
+  int32_t in[kMaxChannelsPerWorker];   // channel indices
+  int32_t out[kMaxChannelsPerWorker];  // channel indices
+  bool is_target;
+};
+
+struct Event {
+  uint64_t t_ns;  // CLOCK_MONOTONIC
+  EventKind kind;
+  int32_t channel;
+  uint32_t bytes_queued;
+  int64_t value;  // kind-specific (expected vs got seq, errno, ...)
+};
+
+struct Frame {
+  uint64_t ip;
+};
+
+struct Module {
+  uint64_t base;        // load bias (dlpi_addr)
+  uint64_t start, end;  // lowest and highest mapped address of its segments
+  char path[104];
+};
+
+struct CrashRecord {
+  std::atomic<uint32_t> present;  // 0 until fully written, then 1
+  int32_t signal;
+  int32_t si_code;
+  uint64_t address;
+  int32_t tid;
+  char thread[16];
+  uint64_t t_ns;
+  uint32_t n_frames;
+  Frame frames[kMaxFrames];
+};
+
+struct WorkerSlot {
+  WorkerConfig config;
+  // Written by the worker.
+  std::atomic<WorkerState> state;
+  std::atomic<EndReason> end_reason;
+  std::atomic<int32_t> pid;
+  std::atomic<int32_t> tid;
+  std::atomic<uint64_t> start_ns;
+  std::atomic<uint64_t> heartbeat_ns;
+  std::atomic<uint64_t> progress;      // messages handled
+  std::atomic<uint64_t> digest;        // sink: digest of verified payloads
+  std::atomic<uint64_t> bad_messages;  // checksum/sequence failures seen
+  std::atomic<uint64_t> fault_ns;      // when the injector fired, 0 = never
+  std::atomic<int32_t> decided_by;     // channel that ended it, -1 none
+  std::atomic<BlockKind> blocked;
+  std::atomic<int32_t> blocked_on;  // channel or lock index
+  std::atomic<uint64_t> blocked_since_ns;
+  std::atomic<uint32_t> n_events;
+  Event events[kMaxEvents];
+  char detail[160];  // worker's own words on how it ended
+  uint32_t n_modules;
+  Module modules[kMaxModules];
+  CrashRecord crash;
+  // A stack the worker's thread unwound on the supervisor's request
+  // (kStackSignal), for hung workers; present counts requests served.
+  CrashRecord snapshot;
+};
+
+// A lock shared by workers of a trial: a robust, process-shared mutex that
+// lives here so it works across threads and processes alike. owner and the
+// waiters' blocked_on fields give the supervisor its wait-for graph.
+struct LockSlot {
+  alignas(64) unsigned char mutex[64];  // pthread_mutex_t, initialised by the
+                                        // supervisor
+  std::atomic<int32_t> owner;           // worker index, -1 = free
+  char name[16];
+};
+
+struct ScoreboardHeader {
+  uint32_t magic;
+  uint32_t version;
+  uint32_t n_workers;
+  uint32_t n_channels;
+  uint64_t seed;
+  uint64_t epoch_ns;               // trial start, CLOCK_MONOTONIC
+  std::atomic<uint32_t> crashing;  // set by the first crash handler to run
+};
+
+struct Scoreboard {
+  ScoreboardHeader header;
+  ChannelConfig channels[kMaxChannels];
+  WorkerSlot workers[kMaxWorkers];
+  FaultConfig fault;
+  int32_t fault_target;
+  uint32_t n_locks;
+  LockSlot locks[kMaxLocks];
+};
+
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+static_assert(std::atomic<uint32_t>::is_always_lock_free);
+
+// The monotonic clock every timestamp in the scoreboard uses.
+uint64_t MonotonicNs();
+
+// Appends an event to a worker's ring (drops it when full). Async-signal-safe.
+void RecordEvent(WorkerSlot& slot, EventKind kind, int channel,
+                 uint32_t bytes_queued, int64_t value);
+
+const char* EventKindName(EventKind kind);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_WORKERS_SCOREBOARD_H_

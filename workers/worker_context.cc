@@ -1,0 +1,79 @@
+#include "workers/worker_context.h"
+
+#include <time.h>
+
+#include <cstring>
+
+#include "workers/faults.h"
+
+namespace faultlab {
+
+WorkerContext::WorkerContext(Scoreboard* sb, int index)
+    : sb_(sb), index_(index), slot_(&sb->workers[index]) {
+  armed_ = sb->fault_target == index && sb->fault.kind != FaultKind::kNone;
+  uint64_t now = MonotonicNs();
+  if (armed_ && sb->fault.trigger == TriggerKind::kAfterMs)
+    fire_at_ns_ = now + sb->fault.trigger_value * 1000000;
+  slot_->start_ns.store(now);
+  slot_->heartbeat_ns.store(now);
+}
+
+void WorkerContext::Tick() {
+  uint64_t now = MonotonicNs();
+  slot_->heartbeat_ns.store(now, std::memory_order_relaxed);
+  for (auto& e : in) e->Heartbeat(now);
+  for (auto& e : out) e->Heartbeat(now);
+  if (armed_ && fire_at_ns_ && now >= fire_at_ns_) MaybeFire();
+}
+
+void WorkerContext::OnMessage() {
+  uint64_t n = slot_->progress.fetch_add(1) + 1;
+  slot_->heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
+  if (armed_ && sb_->fault.trigger == TriggerKind::kAfterMessages &&
+      n >= sb_->fault.trigger_value)
+    MaybeFire();
+  Tick();
+}
+
+void WorkerContext::MaybeFire() {
+  armed_ = false;
+  if (sb_->fault.in_lock) {
+    for (auto& e : in) e->HoldLock();
+    for (auto& e : out) e->HoldLock();
+  }
+  slot_->fault_ns.store(MonotonicNs());
+  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(sb_->fault.kind));
+  InjectFault(*this, sb_->fault);
+}
+
+void WorkerContext::Event(EventKind kind, int channel, int64_t queued,
+                          int64_t value) {
+  RecordEvent(*slot_, kind, channel,
+              queued < 0 ? 0xffffffffu : static_cast<uint32_t>(queued), value);
+}
+
+void WorkerContext::SetBlocked(BlockKind kind, int on) {
+  slot_->blocked_on.store(on);
+  slot_->blocked_since_ns.store(kind == BlockKind::kNone ? 0 : MonotonicNs());
+  slot_->blocked.store(kind);
+}
+
+void WorkerContext::Finish(EndReason reason, int channel, const char* detail) {
+  for (auto& e : in) e->Close();
+  for (auto& e : out) e->Close();
+  std::strncpy(slot_->detail, detail, sizeof slot_->detail - 1);
+  slot_->decided_by.store(channel);
+  slot_->end_reason.store(reason);
+  slot_->state.store(WorkerState::kFinished);
+}
+
+void WorkerContext::WaitForever(BlockKind kind, int channel) {
+  SetBlocked(kind, channel);
+  for (;;) {
+    timespec ts{0, 20'000'000};
+    nanosleep(&ts, nullptr);
+    Tick();
+  }
+}
+
+}  // namespace faultlab

@@ -1,0 +1,53 @@
+// Everything one worker thread needs: its slot in the scoreboard, its channel
+// ends, and its fault (if it is the target). Owned by the worker's thread.
+#ifndef FAULTLAB_WORKERS_WORKER_CONTEXT_H_
+#define FAULTLAB_WORKERS_WORKER_CONTEXT_H_
+
+#include <memory>
+#include <vector>
+
+#include "workers/channel.h"
+#include "workers/scoreboard.h"
+
+namespace faultlab {
+
+class WorkerContext {
+ public:
+  WorkerContext(Scoreboard* sb, int index);
+
+  // Heartbeat, and fires a time-triggered fault when due. Call often.
+  void Tick();
+  // One message handled: progress, and a message-triggered fault when due.
+  void OnMessage();
+  void Event(EventKind kind, int channel, int64_t queued, int64_t value);
+  void SetBlocked(BlockKind kind, int on);
+  // Records how the worker ended, closes its channel ends.
+  void Finish(EndReason reason, int channel, const char* detail);
+  // Policy `wait` after a peer is gone: block (heartbeat on) until killed.
+  [[noreturn]] void WaitForever(BlockKind kind, int channel);
+
+  Scoreboard& sb() { return *sb_; }
+  WorkerSlot& slot() { return *slot_; }
+  const WorkerConfig& config() const { return slot_->config; }
+  int index() const { return index_; }
+  uint64_t seed() const { return sb_->header.seed; }
+
+  std::vector<std::unique_ptr<ChannelEnd>> in;
+  std::vector<std::unique_ptr<ChannelEnd>> out;
+
+ private:
+  void MaybeFire();
+
+  Scoreboard* sb_;
+  int index_;
+  WorkerSlot* slot_;
+  bool armed_;  // target whose fault has not fired yet
+  uint64_t fire_at_ns_ = 0;
+};
+
+// Runs the worker's role to the end (or to its death).
+void RunWorker(Scoreboard* sb, int index);
+
+}  // namespace faultlab
+
+#endif  // FAULTLAB_WORKERS_WORKER_CONTEXT_H_

@@ -1,0 +1,102 @@
+// faultlab-worker: the subject process. It hosts one or more workers as
+// threads of this process, all described in the scoreboard the supervisor
+// mapped at descriptor kScoreboardFd:
+//
+//   faultlab-worker INDEX[,INDEX...]
+//
+// It never decides verdicts: it runs the workers, records what they did, and
+// exits 0 when all of them returned. Dying is reported by dying.
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <vector>
+
+#include "workers/crash_handler.h"
+#include "workers/scoreboard.h"
+#include "workers/worker_context.h"
+
+namespace faultlab {
+namespace {
+
+struct ThreadArg {
+  Scoreboard* sb;
+  int index;
+};
+
+void* WorkerThread(void* p) {
+  auto* arg = static_cast<ThreadArg*>(p);
+  InstallThreadAltStack(arg->index);
+  RunWorker(arg->sb, arg->index);
+  return nullptr;
+}
+
+int Fail(const char* what) {
+  fprintf(stderr, "faultlab-worker: %s\n", what);
+  return 2;
+}
+
+}  // namespace
+
+void RunRole(WorkerContext& ctx);
+void PrepareWorker(WorkerContext& ctx);  // heap state, locks (per role)
+
+void RunWorker(Scoreboard* sb, int index) {
+  WorkerSlot& slot = sb->workers[index];
+  char name[16];
+  std::strncpy(name, slot.config.name, sizeof name - 1);
+  name[15] = '\0';
+  prctl(PR_SET_NAME, name, 0, 0, 0);
+  slot.pid.store(getpid());
+  slot.tid.store(static_cast<int>(syscall(SYS_gettid)));
+  RecordModules(slot);
+  WorkerContext ctx(sb, index);
+  for (uint32_t i = 0; i < slot.config.n_in; ++i)
+    if (auto e = OpenChannelEnd(&ctx, slot.config.in[i], false))
+      ctx.in.push_back(std::move(e));
+  for (uint32_t i = 0; i < slot.config.n_out; ++i)
+    if (auto e = OpenChannelEnd(&ctx, slot.config.out[i], true))
+      ctx.out.push_back(std::move(e));
+  slot.state.store(WorkerState::kRunning);
+  PrepareWorker(ctx);
+  RunRole(ctx);
+  if (slot.state.load() != WorkerState::kFinished)
+    ctx.Finish(EndReason::kCompleted, -1, "returned");
+}
+
+}  // namespace faultlab
+
+int main(int argc, char** argv) {
+  using namespace faultlab;
+  if (argc != 2) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
+  void* mem = mmap(nullptr, sizeof(Scoreboard), PROT_READ | PROT_WRITE,
+                   MAP_SHARED, kScoreboardFd, 0);
+  if (mem == MAP_FAILED) return Fail("cannot map the scoreboard at fd 3");
+  auto* sb = static_cast<Scoreboard*>(mem);
+  if (sb->header.magic != kScoreboardMagic ||
+      sb->header.version != kScoreboardVersion)
+    return Fail("scoreboard magic/version mismatch");
+  std::vector<int> indices;
+  for (char* tok = strtok(argv[1], ","); tok; tok = strtok(nullptr, ",")) {
+    int i = atoi(tok);
+    if (i < 0 || i >= int(sb->header.n_workers)) return Fail("bad index");
+    indices.push_back(i);
+  }
+  signal(SIGPIPE, SIG_IGN);  // a dead reader is EPIPE, never a death
+  InstallCrashHandlers(sb);
+  InstallThreadAltStack(-1);
+  std::vector<ThreadArg> args;
+  for (int i : indices) args.push_back({sb, i});
+  std::vector<pthread_t> threads(args.size());
+  for (size_t i = 0; i < args.size(); ++i)
+    if (pthread_create(&threads[i], nullptr, WorkerThread, &args[i]) != 0)
+      return Fail("pthread_create failed");
+  for (pthread_t t : threads) pthread_join(t, nullptr);
+  return 0;
+}
