@@ -68,6 +68,15 @@ std::string SystemOut(const json& placement) {
         &out, "trial ", i + 1, "/", trials.size(), ": seed ",
         Str(t, "seed", "?"), ", blast radius ", Str(t, "blast_radius", "?"),
         ", ", internal::FormatMs(Num(t, "duration_ms")), "\n", WorkerTable(t));
+    const json& hang = Field(t, "hang");
+    if (hang.is_object()) {
+      absl::StrAppend(&out, "hang detected at ",
+                      internal::FormatMs(Num(hang, "detected_ms")), "\n");
+      for (const json& c : Items(hang, "cycle")) {
+        if (c.is_string())
+          absl::StrAppend(&out, "  ", c.get<std::string>(), "\n");
+      }
+    }
     const json& crash = Field(t, "crash");
     if (crash.is_object()) {
       absl::StrAppend(&out, "crash: ", Str(crash, "worker", "?"), " ",
@@ -76,12 +85,29 @@ std::string SystemOut(const json& placement) {
       const json& frames = Items(crash, "frames");
       for (size_t f = 0; f < frames.size() && f < 16; ++f) {
         std::string loc = Str(frames[f], "file");
-        if (!loc.empty())
+        if (!loc.empty()) {
           absl::StrAppend(&loc, ":", Str(frames[f], "line", "?"));
+        } else {
+          loc = absl::StrCat(Str(frames[f], "module", "?"), " ",
+                             Str(frames[f], "address"));
+        }
         absl::StrAppend(&out, "  #", f, " ", Str(frames[f], "function", "??"),
                         " ", loc, "\n");
       }
     }
+  }
+  return out;
+}
+
+// The subjects' stderr of every trial that has any.
+std::string SystemErr(const json& placement) {
+  std::string out;
+  const json& trials = Items(placement, "trials");
+  for (size_t i = 0; i < trials.size(); ++i) {
+    std::string err = Str(trials[i], "stderr");
+    if (err.empty()) continue;
+    if (trials.size() > 1) absl::StrAppend(&out, "--- trial ", i + 1, "\n");
+    absl::StrAppend(&out, err, err.back() == '\n' ? "" : "\n");
   }
   return out;
 }
@@ -114,7 +140,12 @@ void AppendTestcase(const json& scenario, const json& placement,
                     "\" type=\"expectation\">", X(body), "</failure>\n");
   }
   absl::StrAppend(out, "      <system-out>", X(SystemOut(placement)),
-                  "</system-out>\n", "    </testcase>\n");
+                  "</system-out>\n");
+  std::string err = SystemErr(placement);
+  if (!err.empty()) {
+    absl::StrAppend(out, "      <system-err>", X(err), "</system-err>\n");
+  }
+  absl::StrAppend(out, "    </testcase>\n");
 }
 
 }  // namespace

@@ -101,6 +101,11 @@ TEST(JunitReportTest, CountsSuitesCasesAndFailures) {
       xml, "relay[0]     crashed       SIGSEGV  SIGSEGV SEGV_MAPERR"));
   EXPECT_TRUE(absl::StrContains(
       xml, "#0 faultlab::workers::InjectNullWrite workers/faults.cc:88"));
+  EXPECT_TRUE(
+      absl::StrContains(xml, "#3 start_thread libc.so.6 0x7f3a1c094ac3"));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "  locker[0] waits for lock B held by locker[1]\n"));
+  EXPECT_EQ(Count(xml, "<system-err>"), 2);  // the two trials with stderr
 }
 
 TEST(JunitReportTest, EscapesAndStripsIllegalCharacters) {
