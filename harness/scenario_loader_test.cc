@@ -62,7 +62,7 @@ TEST(ScenarioLoaderTest, UnknownWorkerInChannelIsAnError) {
   std::string bad = kGood;
   bad.replace(bad.find("to: relay}"), 9, "to: relya");
   std::string e = ErrorOf(bad);
-  EXPECT_NE(e.find("x.yaml:12:"), std::string::npos) << e;
+  EXPECT_NE(e.find("x.yaml:11:38:"), std::string::npos) << e;
   EXPECT_NE(e.find("no worker or group named 'relya'; did you mean 'relay'?"),
             std::string::npos)
       << e;
@@ -72,7 +72,7 @@ TEST(ScenarioLoaderTest, AmbiguousTargetIsAnError) {
   std::string bad = kGood;
   bad.replace(bad.find("target: relay"), 13, "target: sink");
   std::string e = ErrorOf(bad);
-  EXPECT_NE(e.find("x.yaml:15:11: error: target 'sink' names 3 workers"),
+  EXPECT_NE(e.find("x.yaml:14:11: error: target 'sink' names 3 workers"),
             std::string::npos)
       << e;
 }

@@ -51,7 +51,9 @@ void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
                 void* ucontext) {
   rec.signal = sig;
   rec.si_code = info ? info->si_code : 0;
-  rec.address = info ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
+  // si_addr means a fault address only for kernel-generated faults.
+  rec.address =
+      info && info->si_code > 0 ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
   rec.tid = Gettid();
   prctl(PR_GET_NAME, rec.thread, 0, 0, 0);
   rec.t_ns = MonotonicNs();

@@ -28,6 +28,7 @@ void WorkerContext::Tick() {
 
 void WorkerContext::OnMessage() {
   uint64_t n = slot_->progress.fetch_add(1) + 1;
+  if (n % 16 == 0) CheckHeap(*this, false);
   slot_->heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
   if (armed_ && sb_->fault.trigger == TriggerKind::kAfterMessages &&
       n >= sb_->fault.trigger_value)
@@ -59,6 +60,7 @@ void WorkerContext::SetBlocked(BlockKind kind, int on) {
 }
 
 void WorkerContext::Finish(EndReason reason, int channel, const char* detail) {
+  CheckHeap(*this, true);
   for (auto& e : in) e->Close();
   for (auto& e : out) e->Close();
   std::strncpy(slot_->detail, detail, sizeof slot_->detail - 1);

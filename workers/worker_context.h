@@ -47,6 +47,12 @@ class WorkerContext {
 
 // Runs the worker's role to the end (or to its death).
 void RunWorker(Scoreboard* sb, int index);
+// The role's loop (workers/roles.cc).
+void RunRole(WorkerContext& ctx);
+// Heap state (workers/heap_state.cc): built before the role runs, and
+// re-verified as it goes (final=false) and when it finishes (final=true).
+void PrepareHeap(WorkerContext& ctx);
+void CheckHeap(WorkerContext& ctx, bool final);
 
 }  // namespace faultlab
 

@@ -44,9 +44,6 @@ int Fail(const char* what) {
 
 }  // namespace
 
-void RunRole(WorkerContext& ctx);
-void PrepareWorker(WorkerContext& ctx);  // heap state, locks (per role)
-
 void RunWorker(Scoreboard* sb, int index) {
   WorkerSlot& slot = sb->workers[index];
   char name[16];
@@ -64,7 +61,7 @@ void RunWorker(Scoreboard* sb, int index) {
     if (auto e = OpenChannelEnd(&ctx, slot.config.out[i], true))
       ctx.out.push_back(std::move(e));
   slot.state.store(WorkerState::kRunning);
-  PrepareWorker(ctx);
+  PrepareHeap(ctx);
   RunRole(ctx);
   if (slot.state.load() != WorkerState::kFinished)
     ctx.Finish(EndReason::kCompleted, -1, "returned");

@@ -1,0 +1,211 @@
+// End-to-end: the real faultlab binary on the shipped core scenarios and on
+// broken scenario files.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/e2e_util.h"
+
+namespace faultlab::testing {
+namespace {
+
+using nlohmann::json;
+
+bool HasFrame(const json& crash, const std::string& fn) {
+  for (const auto& f : crash.at("frames"))
+    if (f.at("function").get<std::string>().find(fn) != std::string::npos)
+      return true;
+  return false;
+}
+
+TEST(E2eCoreTest, SegfaultTakesTheWholeProcessButNotSeparateOnes) {
+  RunOutput r = RunFaultlab({"run", Scenario("segfault.yaml")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(r.json.is_object());
+  EXPECT_EQ(r.json["schema"], "faultlab.result/1");
+  EXPECT_TRUE(r.json["passed"].get<bool>());
+
+  const json& t = Trial(r.json, "thread");
+  EXPECT_EQ(t["blast_radius"], 3);
+  EXPECT_EQ(Worker(r.json, "thread", "relay[0]")["outcome"], "crashed");
+  for (const char* w : {"producer[0]", "sink[0]", "sink[1]"})
+    EXPECT_EQ(Worker(r.json, "thread", w)["outcome"], "collateral") << w;
+  const json& crash = t["crash"];
+  ASSERT_TRUE(crash.is_object());
+  EXPECT_EQ(crash["signal"], "SIGSEGV");
+  EXPECT_EQ(crash["si_code"], "SEGV_MAPERR");
+  EXPECT_EQ(crash["address"], "0x0000000000000000");
+  EXPECT_EQ(crash["worker"], "relay[0]");
+  EXPECT_EQ(crash["thread"], "relay[0]");
+  EXPECT_GT(crash["tid"].get<int>(), 0);
+  EXPECT_TRUE(HasFrame(crash, "InjectNullWrite")) << crash.dump();
+  EXPECT_EQ(crash["frames"][0]["file"], "workers/faults.cc");
+  // One process holds every worker.
+  EXPECT_EQ(t["processes"].size(), 1u);
+  EXPECT_EQ(t["processes"][0]["signal"], "SIGSEGV");
+
+  const json& p = Trial(r.json, "process");
+  EXPECT_EQ(p["blast_radius"], 0);
+  EXPECT_EQ(p["processes"].size(), 4u);
+  EXPECT_EQ(Worker(r.json, "process", "relay[0]")["outcome"], "crashed");
+  EXPECT_EQ(Worker(r.json, "process", "producer[0]")["outcome"],
+            "disconnected");
+  EXPECT_EQ(Worker(r.json, "process", "sink[0]")["outcome"], "disconnected");
+  EXPECT_NE(Worker(r.json, "process", "sink[0]")["pid"],
+            Worker(r.json, "process", "relay[0]")["pid"]);
+  EXPECT_TRUE(HasFrame(p["crash"], "InjectNullWrite"));
+  // The console table names every worker and its fate.
+  EXPECT_NE(r.out.find("relay[0]"), std::string::npos);
+  EXPECT_NE(r.out.find("collateral"), std::string::npos);
+  EXPECT_TRUE(ProcessesInSession(r.sid).empty());
+}
+
+TEST(E2eCoreTest, StackOverflowIsReportedFromTheAlternateStack) {
+  RunOutput r = RunFaultlab({"run", Scenario("stack_overflow.yaml")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* pl : {"thread", "process"}) {
+    const json& crash = Trial(r.json, pl)["crash"];
+    ASSERT_TRUE(crash.is_object()) << pl;
+    EXPECT_EQ(crash["signal"], "SIGSEGV");
+    EXPECT_TRUE(HasFrame(crash, "Recurse")) << crash.dump();
+    EXPECT_EQ(Worker(r.json, pl, "relay[0]")["outcome"], "crashed");
+  }
+}
+
+TEST(E2eCoreTest, AbortAndExitAreTheirOwnFates) {
+  RunOutput a = RunFaultlab({"run", Scenario("abort.yaml")});
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  EXPECT_EQ(Trial(a.json, "thread")["crash"]["signal"], "SIGABRT");
+  EXPECT_TRUE(HasFrame(Trial(a.json, "process")["crash"], "InjectAbort"));
+  EXPECT_EQ(Worker(a.json, "process", "sink[0]")["outcome"], "completed");
+  EXPECT_EQ(Worker(a.json, "process", "sink[0]")["verified"], true);
+
+  RunOutput e = RunFaultlab({"run", Scenario("exit.yaml")});
+  ASSERT_EQ(e.exit_code, 0) << e.out << e.err;
+  const json& relay = Worker(e.json, "process", "relay[0]");
+  EXPECT_EQ(relay["outcome"], "exited");
+  EXPECT_EQ(relay["exit_code"], 3);
+  EXPECT_TRUE(Trial(e.json, "process")["crash"].is_null());
+}
+
+TEST(E2eCoreTest, PlacementFlagAndSeedOverrideAndRepeat) {
+  RunOutput r = RunFaultlab({"run", Scenario("segfault.yaml"), "--placement",
+                             "process", "--seed", "99", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& placements = r.json["scenarios"][0]["placements"];
+  ASSERT_EQ(placements.size(), 1u);
+  EXPECT_EQ(placements[0]["placement"], "process");
+  ASSERT_EQ(placements[0]["trials"].size(), 2u);
+  EXPECT_EQ(placements[0]["trials"][0]["seed"], 99);
+  EXPECT_EQ(placements[0]["trials"][1]["seed"], 100);
+  EXPECT_NE(r.out.find("seed 99"), std::string::npos) << r.out;
+}
+
+TEST(E2eCoreTest, FailedExpectationExitsOne) {
+  RunOutput r =
+      RunFaultlab({"run", SourceDir() + "/tests/data/wrong_expectation.yaml"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_FALSE(r.json["passed"].get<bool>());
+  bool found = false;
+  for (const auto& c : r.json["scenarios"][0]["placements"][0]["expectations"])
+    if (!c["passed"].get<bool>() && c["actual"] == "collateral") found = true;
+  EXPECT_TRUE(found) << r.json.dump(1);
+}
+
+struct BadCase {
+  const char* file;
+  const char* expect;  // substring of stderr
+};
+
+TEST(E2eCoreTest, BadScenariosExitTwoWithPositionAndNothingRuns) {
+  const BadCase cases[] = {
+      {"bad_key.yaml",
+       "bad_key.yaml:6:5: error: unknown key 'mesages' in a worker; did you "
+       "mean 'messages'?"},
+      {"bad_channel.yaml",
+       "bad_channel.yaml:8:23: error: no worker or group named 'sinc'; did you "
+       "mean 'sink'?"},
+      {"bad_target.yaml",
+       "bad_target.yaml:10:11: error: no worker or group named 'relay'"},
+      {"bad_number.yaml",
+       "bad_number.yaml:5:15: error: messages must be between 0 and 1000000, "
+       "got -5"},
+      {"bad_syntax.yaml",
+       "bad_syntax.yaml:5:9: error: end of sequence flow not found"},
+  };
+  for (const BadCase& c : cases) {
+    std::string path = SourceDir() + "/tests/data/" + c.file;
+    RunOutput r = RunFaultlab({"run", path});
+    EXPECT_EQ(r.exit_code, 2) << c.file << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos)
+        << c.file << ": " << r.err;
+    EXPECT_FALSE(r.json.is_object()) << "a bad scenario must not run";
+    RunOutput v = RunFaultlab({"validate", path}, false);
+    EXPECT_EQ(v.exit_code, 2) << c.file;
+    EXPECT_NE(v.err.find(c.expect), std::string::npos) << v.err;
+  }
+  RunOutput missing = RunFaultlab({"run", "/nonexistent.yaml"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot open"), std::string::npos);
+}
+
+TEST(E2eCoreTest, ValidateAcceptsEveryShippedScenario) {
+  std::vector<std::string> args{"validate"};
+  for (const auto& e :
+       std::filesystem::directory_iterator(SourceDir() + "/scenarios"))
+    if (e.path().extension() == ".yaml") args.push_back(e.path());
+  ASSERT_GT(args.size(), 3u);
+  RunOutput v = RunFaultlab(args, false);
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+}
+
+TEST(E2eCoreTest, ListNamesEveryKind) {
+  RunOutput r = RunFaultlab({"list"}, false);
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* w : {"pipe", "socket", "shm", "segfault", "heap_overwrite",
+                        "deadlock", "producer", "relay", "sink", "stop", "wait",
+                        "continue", "collateral", "stalled"})
+    EXPECT_NE(r.out.find(w), std::string::npos) << w;
+}
+
+// Ctrl-C and SIGTERM in the middle of a long run: every subject is killed
+// and reaped, no shared-memory segment or temp file is left, and the JSON on
+// disk is well-formed.
+void InterruptWith(int sig) {
+  std::string dir = TempDir();
+  auto shm_before = ShmEntries();
+  pid_t pid = StartFaultlab({"run", SourceDir() + "/tests/data/long_run.yaml",
+                             "--placement", "process", "--out", dir},
+                            dir + "/console");
+  // Wait until its subjects are running.
+  for (int i = 0; i < 500 && ProcessesInSession(pid).size() < 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GE(ProcessesInSession(pid).size(), 4u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  kill(pid, sig);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_TRUE(ProcessesInSession(pid).empty());
+  EXPECT_EQ(ShmEntries(), shm_before);
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
+        << e.path();
+  std::ifstream in(dir + "/results.json");
+  json j = json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_FALSE(j["complete"].get<bool>());
+}
+
+TEST(E2eCoreTest, CtrlCLeavesNothingBehind) { InterruptWith(SIGINT); }
+TEST(E2eCoreTest, SigtermLeavesNothingBehind) { InterruptWith(SIGTERM); }
+
+}  // namespace
+}  // namespace faultlab::testing
