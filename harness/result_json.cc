@@ -38,7 +38,9 @@ json WorkerJson(const WorkerResult& w) {
     events.push_back({{"t_ms", e.t_ms},
                       {"channel", e.channel},
                       {"kind", e.kind},
-                      {"bytes_queued", e.bytes_queued},
+                      {"bytes_queued", e.bytes_queued < 0
+                                           ? json(nullptr)
+                                           : json(e.bytes_queued)},
                       {"detail", e.detail}});
   return {{"name", w.name},
           {"role", w.role},

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what faultlab needs on Debian 12 (as root, or through sudo),
+# fetches the browser-test packages from npm, and builds into ./build.
+#   ./setup.sh            install + build
+#   ./setup.sh --no-install   build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  build-essential cmake pkg-config binutils
+  libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
+  chromium libxml2-utils nodejs npm
+)
+
+if [[ "${1:-}" != "--no-install" ]]; then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if (( ${#missing[@]} )); then
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  if [[ ! -d tests/browser/node_modules ]]; then
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTLAB_WERROR="${FAULTLAB_WERROR:-OFF}" >/dev/null
+cmake --build build -j"$(nproc)"
+echo "setup: built build/bin/faultlab and build/bin/faultlab-worker"
