@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "harness/exit_status.h"
+#include "harness/heap_evidence.h"
+#include "harness/hang_detector.h"
 #include "workers/message.h"
 
 namespace faultlab {
@@ -50,6 +52,7 @@ class Classifier {
       for (int w : obs.processes[p].workers) process_of_[w] = p;
     hung_.assign(s.workers.size(), false);
     for (int w : obs.hang.hung) hung_[w] = true;
+    waits_ = WaitForGraph(s, sb_, obs.end_ns, 0);
   }
 
   TrialResult Run();
@@ -59,6 +62,7 @@ class Classifier {
   void ClassifyWorker(int w, WorkerResult* r);
   bool StreamVerified(int w) const;
   std::string BlockedText(int w) const;
+  std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
 
   const Scenario& s_;
@@ -67,6 +71,7 @@ class Classifier {
   Symbolizer* sym_;
   std::vector<int> process_of_;
   std::vector<bool> hung_;
+  std::vector<WaitEdge> waits_;  // the wait-for graph as the trial ended
   int crashed_ = -1;  // worker with a crash record
 };
 
@@ -127,6 +132,30 @@ std::string Classifier::BlockedText(int w) const {
                           : "is gone or stuck");
 }
 
+// "holds lock A (wanted by locker[1]) and never releases it ...", or empty
+// if `w` holds no lock.
+std::string Classifier::HeldLocksText(int w) const {
+  std::string held, wanted;
+  for (uint32_t i = 0; i < sb_.n_locks && i < uint32_t(kMaxLocks); ++i) {
+    if (sb_.locks[i].owner.load() != w) continue;
+    absl::StrAppend(&held, held.empty() ? "" : " and ",
+                    SlotText(sb_.locks[i].name, sizeof sb_.locks[i].name));
+    for (size_t v = 0; v < s_.workers.size(); ++v)
+      if (int(v) != w && sb_.workers[v].blocked.load() == BlockKind::kLock &&
+          sb_.workers[v].blocked_on.load() == int(i))
+        absl::StrAppend(&wanted, wanted.empty() ? "" : ", ",
+                        s_.workers[v].name);
+  }
+  if (held.empty()) return "";
+  const uint64_t beat = sb_.workers[w].heartbeat_ns.load();
+  return absl::StrCat("holds ", held,
+                      wanted.empty() ? "" : absl::StrCat(" (wanted by ",
+                                                         wanted, ")"),
+                      " and never releases it; alive, last heartbeat ",
+                      obs_.end_ns > beat ? (obs_.end_ns - beat) / 1000000 : 0,
+                      " ms before the end");
+}
+
 EventResult Classifier::EventText(const Event& e) const {
   EventResult r;
   r.t_ms = Ms(e.t_ns, obs_.start_ns);
@@ -182,20 +211,30 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
         absl::StrFormat("%s %s at 0x%x in thread %s (tid %d)",
                         SignalName(c.signal), SiCodeName(c.signal, c.si_code),
                         c.address, SlotText(c.thread, sizeof c.thread), c.tid);
+    std::string glibc =
+        c.signal == SIGABRT ? AllocatorMessage(obs_.stderr_text) : "";
     if (w != target && fired_here) {
       double after = Ms(c.t_ns, sb_.workers[target].fault_ns.load());
       r->outcome = Outcome::kCollateral;
       r->detail = absl::StrFormat(
-          "died of %s in its own thread, %.1f ms after %s's fault", what, after,
-          s_.workers[target].name);
+          "died of %s in its own thread, %.1f ms after %s's fault (thread %s, "
+          "tid %d)",
+          what, after, s_.workers[target].name, s_.workers[target].name,
+          sb_.workers[target].tid.load());
     } else {
       r->outcome = Outcome::kCrashed;
       r->detail = what;
     }
+    if (!glibc.empty()) absl::StrAppend(&r->detail, "; glibc: ", glibc);
+    r->detail = WithHeapNote(r->detail, slot);
     return;
   }
   if (slot.state.load() == WorkerState::kFinished) {
-    r->detail = SlotText(slot.detail, sizeof slot.detail);
+    r->detail = WithHeapNote(SlotText(slot.detail, sizeof slot.detail), slot);
+    if (HeapCorrupted(slot)) {
+      r->outcome = Outcome::kCorrupted;
+      return;
+    }
     switch (slot.end_reason.load()) {
       case EndReason::kCorrupted:
         r->outcome = Outcome::kCorrupted;
@@ -215,7 +254,9 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
     return;
   }
   if (dead_by_itself && st.signaled) {
-    if (w == target && fired_here) {
+    const bool sibling_crashed = crashed_ >= 0 && crashed_ != w &&
+                                 process_of_[crashed_] == process_of_[w];
+    if (w == target && fired_here && !sibling_crashed) {
       r->outcome = Outcome::kCrashed;
       r->detail = absl::StrCat("killed by ", SignalName(st.signal),
                                " right after its fault (no crash record)");
@@ -226,6 +267,7 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
                    : target;
       r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(), " from ",
                                by >= 0 ? s_.workers[by].name : "a sibling");
+      r->detail = WithHeapNote(r->detail, slot);
     } else {
       r->outcome = Outcome::kCrashed;
       r->detail = absl::StrCat("process ", p.pid, " ", st.ToString());
@@ -257,11 +299,14 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
     r->outcome = Outcome::kHung;
     r->detail = slot.blocked.load() != BlockKind::kNone
                     ? absl::StrCat("in the wait-for cycle: ", BlockedText(w))
-                    : absl::StrCat("no heartbeat for ",
-                                   end > beat ? (end - beat) / 1000000 : 0,
-                                   " ms after its fault");
+                    : HeldLocksText(w);
+    if (r->detail.empty())
+      r->detail = absl::StrCat("no heartbeat for ",
+                               end > beat ? (end - beat) / 1000000 : 0,
+                               " ms after its fault");
   } else if (slot.blocked.load() != BlockKind::kNone && since &&
-             obs_.end_ns - since > kStuckNs) {
+             (obs_.end_ns - since > kStuckNs ||
+              BlockedBehind(waits_, obs_.hang.hung, w) >= 0)) {
     r->outcome = Outcome::kStalled;
     r->detail = BlockedText(w);
   } else if (w == target && slot.fault_ns.load() &&

@@ -1,12 +1,13 @@
-// Wait-for analysis over the live scoreboard. An edge w -> v means worker w
-// is blocked on something only v can release: a lock v owns, a channel read
-// v must write, a channel write v must read. A cycle of such edges, every
-// member blocked for a little while, is a deadlock: it cannot resolve
-// itself, so it is reported at once. A target whose hang fault fired and
-// whose heartbeat has stopped is hung without any cycle.
+// Hang detection on the live scoreboard (see hang_detector.h). Three shapes
+// are reported, each as soon as it is certain:
+//  - a cycle of waits, every member blocked for kSettledNs: it cannot
+//    resolve itself (the workers, the locks or channels, in order);
+//  - a lock whose waiters have waited kSilentNs while its owner, alive,
+//    waits for nothing: it is held forever;
+//  - a hang-fault target whose heartbeat has stopped for kSilentNs.
+#include "harness/hang_detector.h"
+
 #include <algorithm>
-#include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "harness/trial_runner.h"
@@ -14,78 +15,139 @@
 namespace faultlab {
 namespace {
 
-constexpr uint64_t kSettledNs = 10'000'000;  // a block older than this counts
-constexpr uint64_t kSilentNs = 200'000'000;  // no heartbeat this long: hung
+std::string LockName(const Scoreboard& sb, int i) {
+  return std::string(sb.locks[i].name,
+                     strnlen(sb.locks[i].name, sizeof sb.locks[i].name));
+}
 
-struct Edge {
-  int to = -1;
-  std::string what;  // "lock B", "pipe relay[0]->sink[0]"
-};
-
-Edge WaitsFor(const Scenario& s, const Scoreboard& sb, int w, uint64_t now) {
+WaitEdge WaitsFor(const Scenario& s, const Scoreboard& sb, int w, uint64_t now,
+                  uint64_t min_blocked_ns) {
   const WorkerSlot& slot = sb.workers[w];
   if (slot.state.load() != WorkerState::kRunning) return {};
   BlockKind kind = slot.blocked.load();
-  uint64_t since = slot.blocked_since_ns.load();
   int on = slot.blocked_on.load();
-  if (kind == BlockKind::kNone || since == 0 || now - since < kSettledNs ||
-      on < 0)
+  uint64_t since = slot.blocked_since_ns.load();
+  if (kind == BlockKind::kNone || since == 0 || on < 0 ||
+      (now > since ? now - since : 0) < min_blocked_ns)
     return {};
   if (kind == BlockKind::kLock) {
-    if (on >= int(sb.n_locks)) return {};
-    return {sb.locks[on].owner.load(), sb.locks[on].name};
+    if (on >= int(sb.n_locks) || on >= kMaxLocks) return {};
+    int owner = sb.locks[on].owner.load();
+    if (owner < 0 || owner >= int(s.workers.size())) return {};
+    return {owner, LockName(sb, on)};
   }
   if (on >= int(s.channels.size())) return {};
   const Channel& c = s.channels[on];
-  std::string what =
-      absl::StrCat(kind == BlockKind::kRead ? "reading " : "writing ",
-                   ChannelKindName(c.kind), " ", c.name);
-  return {kind == BlockKind::kRead ? c.from : c.to, what};
+  bool read = kind == BlockKind::kRead;
+  return {read ? c.from : c.to,
+          absl::StrCat(read ? "reading " : "writing ", ChannelKindName(c.kind),
+                       " ", c.name)};
 }
 
-}  // namespace
+std::string EdgeText(const Scenario& s, int w, const WaitEdge& e) {
+  if (e.to == w)
+    return absl::StrCat(s.workers[w].name, " waits for itself (", e.what,
+                        ", which it already holds)");
+  return absl::StrCat(s.workers[w].name, " waits for ", s.workers[e.to].name,
+                      " (", e.what, ")");
+}
 
-bool DetectHang(const Scenario& s, const TrialPlan&, const Scoreboard& sb,
-                uint64_t now, HangReport* report) {
-  const int n = s.workers.size();
-  std::vector<Edge> edges(n);
-  for (int w = 0; w < n; ++w) edges[w] = WaitsFor(s, sb, w, now);
-  // Each worker has at most one out-edge, so a cycle is found by walking.
+// A cycle through the graph, rotated to start at `first` if it is a member,
+// else at its lowest index; empty if there is none.
+std::vector<int> FindCycle(const std::vector<WaitEdge>& g, int first) {
+  const int n = g.size();
   for (int start = 0; start < n; ++start) {
     std::vector<int> path;
     std::vector<bool> seen(n, false);
     int w = start;
-    while (w >= 0 && w < n && !seen[w] && edges[w].to >= 0) {
+    while (w >= 0 && w < n && !seen[w] && g[w].to >= 0) {
       seen[w] = true;
       path.push_back(w);
-      w = edges[w].to;
+      w = g[w].to;
     }
     if (w < 0 || w >= n || !seen[w]) continue;
-    auto it = std::find(path.begin(), path.end(), w);
-    report->cycle.clear();
-    report->hung.assign(it, path.end());
-    for (int v : report->hung)
-      report->cycle.push_back(absl::StrCat(s.workers[v].name, " waits for ",
-                                           s.workers[edges[v].to].name, " (",
-                                           edges[v].what, ")"));
+    std::vector<int> cycle(std::find(path.begin(), path.end(), w), path.end());
+    auto head = std::find(cycle.begin(), cycle.end(), first);
+    if (head == cycle.end()) head = std::min_element(cycle.begin(), cycle.end());
+    std::rotate(cycle.begin(), head, cycle.end());
+    return cycle;
+  }
+  return {};
+}
+
+bool HeldForever(const Scenario& s, const Scoreboard& sb,
+                 const std::vector<WaitEdge>& g, uint64_t now,
+                 HangReport* report) {
+  const int n = s.workers.size();
+  for (int w = 0; w < n; ++w) {
+    const WorkerSlot& slot = sb.workers[w];
+    if (g[w].to < 0 || slot.blocked.load() != BlockKind::kLock) continue;
+    const int owner = g[w].to;
+    const uint64_t since = slot.blocked_since_ns.load();
+    if (owner == w || now - since < kSilentNs ||
+        sb.workers[owner].blocked.load() != BlockKind::kNone)
+      continue;
+    report->hung = {owner};
+    report->cycle = {EdgeText(s, w, g[w]),
+                     absl::StrCat(s.workers[owner].name, " holds ", g[w].what,
+                                  " and waits for nothing: it has kept it for ",
+                                  "at least ", (now - since) / 1000000,
+                                  " ms")};
     return true;
   }
-  const int t = s.fault.target;
-  if (t >= 0 && s.fault.kind == FaultKind::kHang) {
-    const WorkerSlot& slot = sb.workers[t];
-    uint64_t fired = slot.fault_ns.load(), beat = slot.heartbeat_ns.load();
-    if (fired && slot.state.load() == WorkerState::kRunning && now > beat &&
-        now - beat >= kSilentNs) {
-      report->hung = {t};
-      report->cycle = {absl::StrCat(
-          s.workers[t].name, " ",
-          FaultVariantName(s.fault.variant) == std::string("sleep") ? "sleeps"
-                                                                    : "spins",
-          " with no heartbeat for ", (now - beat) / 1000000, " ms")};
-      return true;
-    }
-  }
   return false;
+}
+
+bool SilentTarget(const Scenario& s, const Scoreboard& sb, uint64_t now,
+                  HangReport* report) {
+  const int t = s.fault.target;
+  if (t < 0 || s.fault.kind != FaultKind::kHang) return false;
+  const WorkerSlot& slot = sb.workers[t];
+  uint64_t fired = slot.fault_ns.load(), beat = slot.heartbeat_ns.load();
+  if (!fired || slot.state.load() != WorkerState::kRunning || now <= beat ||
+      now - beat < kSilentNs)
+    return false;
+  report->hung = {t};
+  report->cycle = {absl::StrCat(
+      s.workers[t].name,
+      s.fault.variant == FaultVariant::kSleep ? " sleeps" : " spins",
+      " with no heartbeat for ", (now - beat) / 1000000, " ms")};
+  return true;
+}
+
+}  // namespace
+
+std::vector<WaitEdge> WaitForGraph(const Scenario& s, const Scoreboard& sb,
+                                   uint64_t now_ns, uint64_t min_blocked_ns) {
+  std::vector<WaitEdge> g(s.workers.size());
+  for (size_t w = 0; w < g.size(); ++w)
+    g[w] = WaitsFor(s, sb, w, now_ns, min_blocked_ns);
+  return g;
+}
+
+int BlockedBehind(const std::vector<WaitEdge>& g, const std::vector<int>& hung,
+                  int w) {
+  for (size_t steps = 0; w >= 0 && w < int(g.size()) && steps <= g.size();
+       ++steps) {
+    int next = g[w].to;
+    if (next < 0) return -1;
+    if (std::find(hung.begin(), hung.end(), next) != hung.end()) return next;
+    w = next;
+  }
+  return -1;
+}
+
+bool DetectHang(const Scenario& s, const TrialPlan&, const Scoreboard& sb,
+                uint64_t now, HangReport* report) {
+  std::vector<WaitEdge> g = WaitForGraph(s, sb, now, kSettledNs);
+  std::vector<int> cycle = FindCycle(g, s.fault.target);
+  if (!cycle.empty()) {
+    report->hung = cycle;
+    report->cycle.clear();
+    for (int v : cycle) report->cycle.push_back(EdgeText(s, v, g[v]));
+    return true;
+  }
+  return HeldForever(s, sb, g, now, report) || SilentTarget(s, sb, now, report);
 }
 
 }  // namespace faultlab

@@ -59,7 +59,7 @@ std::vector<FaultVariant> VariantsOf(FaultKind k) {
       return {V::kNullWrite, V::kWildPointer, V::kStackOverflow};
     case FaultKind::kHeapOverwrite:
       return {V::kOverflow, V::kSibling, V::kShm, V::kDoubleFree,
-              V::kUseAfterFree};
+              V::kUseAfterFree, V::kShared};
     case FaultKind::kDeadlock:
       return {V::kLockOrder, V::kHeldForever, V::kPipeCycle, V::kSelf};
     case FaultKind::kHang:

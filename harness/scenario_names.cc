@@ -57,6 +57,8 @@ const char* FaultVariantName(FaultVariant v) {
       return "busy";
     case FaultVariant::kSleep:
       return "sleep";
+    case FaultVariant::kShared:
+      return "shared";
   }
   return "?";
 }

@@ -28,6 +28,8 @@ namespace faultlab {
 namespace {
 
 constexpr size_t kStderrKeepBytes = 16 * 1024;
+// How long KillAndReapAll waits for SIGKILLed subjects, all together.
+constexpr uint64_t kReapDeadlineNs = 5'000'000'000;
 
 uint64_t SplitMix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -185,6 +187,8 @@ bool Trial::Settled(uint64_t now) const {
     for (int w : p.workers) {
       const WorkerSlot& slot = sb.workers[w];
       if (slot.state.load() == WorkerState::kFinished) continue;
+      const std::vector<int>& hung = obs_.hang.hung;
+      if (std::find(hung.begin(), hung.end(), w) != hung.end()) continue;
       uint64_t since = slot.blocked_since_ns.load();
       if (slot.blocked.load() != BlockKind::kNone && since &&
           now - since > 10'000'000)
@@ -273,13 +277,23 @@ void Trial::Terminate() {
   KillAndReapAll();
 }
 
+// SIGKILL cannot be ignored, but a process can sit in an uninterruptible
+// sleep; the wait for each is bounded so the supervisor never hangs on one.
 void Trial::KillAndReapAll() {
   if (pgid_ > 0) kill(-pgid_, SIGKILL);
+  const uint64_t until = MonotonicNs() + kReapDeadlineNs;
   for (size_t i = 0; i < obs_.processes.size(); ++i) {
     ProcessRecord& p = obs_.processes[i];
     if (p.reaped || p.pid <= 0) continue;
+    kill(p.pid, SIGKILL);  // in case it left the group
     int status = 0;
-    if (RetryEintr([&] { return waitpid(p.pid, &status, 0); }) == p.pid) {
+    pid_t got = 0;
+    while ((got = RetryEintr([&] {
+              return waitpid(p.pid, &status, WNOHANG);
+            })) == 0 &&
+           MonotonicNs() < until)
+      usleep(500);
+    if (got == p.pid) {
       p.reaped = true;
       p.wait_status = status;
       p.detected_ns = MonotonicNs();

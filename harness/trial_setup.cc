@@ -27,7 +27,9 @@ void InitLock(LockSlot& l, const char* name) {
   pthread_mutexattr_init(&a);
   pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
   pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_ERRORCHECK);
+  // The default, non-recursive type, as most code uses: relocking by its
+  // owner deadlocks for real (the `self` fault) instead of failing EDEADLK.
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_NORMAL);
   static_assert(sizeof(pthread_mutex_t) <= sizeof(l.mutex));
   pthread_mutex_init(reinterpret_cast<pthread_mutex_t*>(l.mutex), &a);
   pthread_mutexattr_destroy(&a);

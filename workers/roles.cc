@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "workers/lock_table.h"
 #include "workers/worker_context.h"
 
 namespace faultlab {
@@ -170,6 +171,7 @@ void RunRole(WorkerContext& ctx) {
     case Role::kSink:
       return RunConsumer(ctx, false);
     case Role::kLocker:
+      return RunLocker(ctx);
     case Role::kIdle:
       return RunIdle(ctx);
   }

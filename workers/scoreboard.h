@@ -71,6 +71,8 @@ enum class FaultVariant : uint32_t {
   // hang
   kBusy,
   kSleep,
+  // heap_overwrite: a value into the process-wide board every worker reads
+  kShared,
 };
 enum class TriggerKind : uint32_t { kAfterMessages, kAfterMs };
 
@@ -199,6 +201,16 @@ struct WorkerSlot {
   // A stack the worker's thread unwound on the supervisor's request
   // (kStackSignal), for hung workers; present counts requests served.
   CrashRecord snapshot;
+  // Heap state (workers/heap_state.cc). heap_addr is where the worker's
+  // records live in its own address space (0 until built); the counts are
+  // from its latest verification; heap_foreign is set when it read a value
+  // a sibling wrote into memory it reads (the shared board).
+  std::atomic<uint64_t> heap_addr;
+  std::atomic<uint32_t> heap_records;
+  std::atomic<uint32_t> heap_bad_records;
+  std::atomic<uint32_t> heap_foreign;
+  char heap_note[192];  // the worker's words on its heap: what it read, where
+                        // its write landed; NUL-terminated, may be empty
 };
 
 // A lock shared by workers of a trial: a robust, process-shared mutex that

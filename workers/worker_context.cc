@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "workers/faults.h"
+#include "workers/lock_table.h"
 
 namespace faultlab {
 
@@ -14,6 +15,8 @@ WorkerContext::WorkerContext(Scoreboard* sb, int index)
   uint64_t now = MonotonicNs();
   if (armed_ && sb->fault.trigger == TriggerKind::kAfterMs)
     fire_at_ns_ = now + sb->fault.trigger_value * 1000000;
+  partner_armed_ = sb->fault.kind == FaultKind::kDeadlock &&
+                   sb->fault.partner == index && sb->fault_target >= 0;
   slot_->start_ns.store(now);
   slot_->heartbeat_ns.store(now);
 }
@@ -24,6 +27,10 @@ void WorkerContext::Tick() {
   for (auto& e : in) e->Heartbeat(now);
   for (auto& e : out) e->Heartbeat(now);
   if (armed_ && fire_at_ns_ && now >= fire_at_ns_) MaybeFire();
+  if (partner_armed_ && sb_->workers[sb_->fault_target].fault_ns.load()) {
+    partner_armed_ = false;
+    JoinDeadlock(*this, sb_->fault);
+  }
 }
 
 void WorkerContext::OnMessage() {

@@ -43,6 +43,8 @@ class WorkerContext {
   WorkerSlot* slot_;
   bool armed_;  // target whose fault has not fired yet
   uint64_t fire_at_ns_ = 0;
+  // The deadlock fault's partner, until it joins the target's fault.
+  bool partner_armed_ = false;
 };
 
 // Runs the worker's role to the end (or to its death).
