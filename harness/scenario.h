@@ -31,6 +31,9 @@ struct Channel {
   int from, to;  // worker indices
   uint32_t buffer = 0;
   std::string name;  // "producer[0]->relay[0]"
+  // shm only: a peer whose heartbeat is older than this is taken for dead;
+  // 0 = never (the survivor waits for as long as the peer is silent).
+  uint32_t heartbeat_ms = 250;
 };
 
 struct Fault {
@@ -45,6 +48,12 @@ struct Fault {
   uint32_t bytes = 64;
   uint8_t pattern = 0xAB;
   int exit_code = 3;
+  // Test aid: the target ignores SIGTERM once its fault fires, so ending the
+  // trial needs the supervisor's SIGKILL (YAML `ignore_sigterm: true`).
+  bool ignore_sigterm = false;
+  // Fire while holding the locks of the target's shm channels, so it dies
+  // (or hangs) inside their critical sections.
+  bool in_lock = false;
 };
 
 // A set of acceptable outcomes ("crashed", or [completed, disconnected]).

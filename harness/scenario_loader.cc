@@ -243,11 +243,17 @@ class Loader {
   void LoadChannels(const YAML::Node& n, Scenario& s) {
     if (!n.IsSequence()) Fail(n, "expected 'channels' as a list");
     for (const auto& c : n) {
-      Map(c, "a channel", {"kind", "from", "to", "buffer", "name"});
+      Map(c, "a channel",
+          {"kind", "from", "to", "buffer", "name", "heartbeat_ms"});
       Channel proto;
       proto.kind = c["kind"] ? Enum(c["kind"], kChannelKinds, "channel kind")
                              : ChannelKind::kPipe;
       if (auto b = c["buffer"]) proto.buffer = Int(b, 4096, 1048576, "buffer");
+      if (auto h = c["heartbeat_ms"]) {
+        if (proto.kind != ChannelKind::kShm)
+          Fail(h, "heartbeat_ms applies to shm channels only");
+        proto.heartbeat_ms = Int(h, 0, 600000, "heartbeat_ms");
+      }
       std::vector<int> from = Resolve(Required(c, "from", "a channel"), s);
       std::vector<int> to = Resolve(Required(c, "to", "a channel"), s);
       std::vector<std::pair<int, int>> pairs;
@@ -282,7 +288,7 @@ class Loader {
   void LoadFault(const YAML::Node& n, Scenario& s) {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
-         "pattern", "exit_code"});
+         "pattern", "exit_code", "in_lock", "ignore_sigterm"});
     Fault& f = s.fault;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
     if (f.kind == FaultKind::kNone) return;
@@ -312,12 +318,35 @@ class Loader {
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
     if (auto v = n["pattern"]) f.pattern = Int(v, 0, 255, "pattern");
     if (auto v = n["exit_code"]) f.exit_code = Int(v, 0, 255, "exit_code");
+    if (auto v = n["ignore_sigterm"])
+      f.ignore_sigterm = Bool(v, "ignore_sigterm");
+    if (auto v = n["in_lock"]) {
+      f.in_lock = Bool(v, "in_lock");
+      bool has_shm = false;
+      for (const Channel& c : s.channels)
+        has_shm |= c.kind == ChannelKind::kShm &&
+                   (c.from == f.target || c.to == f.target);
+      if (f.in_lock && !has_shm)
+        Fail(v, "in_lock needs a target with at least one shm channel");
+    }
     if (f.kind == FaultKind::kDeadlock &&
         (f.variant == FaultVariant::kLockOrder ||
          f.variant == FaultVariant::kPipeCycle) &&
         f.partner < 0)
       Fail(n, absl::StrCat("deadlock '", FaultVariantName(f.variant),
                            "' needs a 'partner'"));
+    if (f.kind == FaultKind::kDeadlock &&
+        f.variant == FaultVariant::kPipeCycle && f.partner >= 0) {
+      int ways = 0;
+      for (const Channel& c : s.channels)
+        ways |= (c.from == f.target && c.to == f.partner)   ? 1
+                : (c.from == f.partner && c.to == f.target) ? 2
+                                                            : 0;
+      if (ways != 3)
+        Fail(n["partner"],
+             "deadlock 'pipe_cycle' needs channels both ways between the "
+             "target and its partner");
+    }
     if (f.kind == FaultKind::kHeapOverwrite &&
         f.variant == FaultVariant::kSibling && f.sibling < 0)
       Fail(n, "heap_overwrite 'sibling' needs a 'sibling'");

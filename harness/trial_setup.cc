@@ -77,6 +77,7 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     cc.from = c.from;
     cc.to = c.to;
     cc.buffer_bytes = c.buffer;
+    cc.heartbeat_ms = c.kind == ChannelKind::kShm ? c.heartbeat_ms : 0;
     CopyName(cc.name, sizeof cc.name, c.name);
   }
   for (size_t i = 0; i < s.workers.size(); ++i) {
@@ -110,6 +111,8 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
   f.bytes = s.fault.bytes;
   f.pattern = s.fault.pattern;
   f.exit_code = s.fault.exit_code;
+  f.ignore_sigterm = s.fault.ignore_sigterm;
+  f.in_lock = s.fault.in_lock;
   sb->n_locks = 2;
   InitLock(sb->locks[0], "lock A");
   InitLock(sb->locks[1], "lock B");

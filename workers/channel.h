@@ -9,6 +9,7 @@
 #ifndef FAULTLAB_WORKERS_CHANNEL_H_
 #define FAULTLAB_WORKERS_CHANNEL_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -46,6 +47,13 @@ class ChannelEnd {
   virtual void Close() = 0;
 
   int channel() const { return channel_; }
+  // The last event this end recorded (valid when has_event()), and the
+  // bytes that were queued in the channel then (-1 unknown): what decided
+  // the end of a stream, for the worker's own account of how it ended.
+  bool has_event() const { return has_event_; }
+  EventKind last_event() const { return last_event_; }
+  int64_t last_queued() const { return last_queued_; }
+  int64_t last_value() const { return last_value_; }
 
   // Shared-memory ends only: tells the peer this side is alive.
   virtual void Heartbeat(uint64_t /*now_ns*/) {}
@@ -59,9 +67,23 @@ class ChannelEnd {
   }
 
  protected:
+  // Records an event on this channel into the worker's slot and remembers it.
+  void Record(EventKind kind, int64_t queued, int64_t value);
+
   WorkerContext* ctx_;
   const int channel_;
+
+ private:
+  bool has_event_ = false;
+  EventKind last_event_ = EventKind::kEof;
+  int64_t last_queued_ = -1;
+  int64_t last_value_ = 0;
 };
+
+// "EPIPE on pipe producer[0]->sink[0] (88 bytes never read)": the end's
+// last event, for a worker's end detail. Writes at most n bytes.
+void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
+                       char* out, size_t n);
 
 // Opens the end of channel `channel` that this worker holds (writer when
 // `writer` is true). The descriptor was placed at ChannelFd() by the

@@ -19,7 +19,7 @@ namespace {
 
 constexpr int kSliceMs = 20;
 // A wait shorter than this is ordinary pacing, not worth an event.
-constexpr uint64_t kBlockedEventNs = 100'000'000;
+constexpr uint64_t kBlockedEventNs = 50'000'000;
 
 class FdChannelEnd : public ChannelEnd {
  public:
@@ -44,16 +44,18 @@ class FdChannelEnd : public ChannelEnd {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-        ctx_->Event(errno == EPIPE ? EventKind::kEpipe : EventKind::kEconnreset,
-                    channel_, Queued(), done);
-        if (done > 0)
-          ctx_->Event(EventKind::kShortWrite, channel_, Queued(), done);
+      const int err = n < 0 ? errno : 0;
+      if (err == EPIPE || err == ECONNRESET) {
+        // A frame cut short is reported first; the cause is the last word.
+        if (done > 0) Record(EventKind::kShortWrite, Queued(), done);
+        Record(err == EPIPE ? EventKind::kEpipe : EventKind::kEconnreset,
+               Queued(), done);
         ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kPeerGone;
       }
-      if (n < 0 && errno != EAGAIN) {
-        ctx_->Event(EventKind::kEpipe, channel_, Queued(), -errno);
+      if (err != EAGAIN) {
+        Record(EventKind::kEpipe, Queued(), -err);
+        ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kPeerGone;
       }
       // Full: wait for room, keeping the heartbeat.
@@ -64,7 +66,7 @@ class FdChannelEnd : public ChannelEnd {
       }
       if (!reported && now - blocked_since > kBlockedEventNs) {
         reported = true;
-        ctx_->Event(EventKind::kBlockedFull, channel_, Queued(), done);
+        Record(EventKind::kBlockedFull, Queued(), done);
       }
       pollfd p{fd_, POLLOUT, 0};
       poll(&p, 1, kSliceMs);
@@ -81,17 +83,17 @@ class FdChannelEnd : public ChannelEnd {
                            timeout_ms, &got);
     if (r == IoResult::kTimeout && got == 0) return r;
     if (r != IoResult::kOk) {
-      if (got > 0) ctx_->Event(EventKind::kShortRead, channel_, Queued(), got);
+      if (got > 0) Record(EventKind::kShortRead, Queued(), got);
       return r == IoResult::kTimeout ? IoResult::kEof : r;
     }
     if (!HeaderValid(*h)) {
-      ctx_->Event(EventKind::kChecksumError, channel_, Queued(), -1);
+      Record(EventKind::kChecksumError, Queued(), -1);
       return IoResult::kCorrupt;  // the stream has lost its framing
     }
     got = 0;
     r = ReadExact(payload, h->length, -1, &got);
     if (r != IoResult::kOk) {
-      ctx_->Event(EventKind::kShortRead, channel_, Queued(), sizeof *h + got);
+      Record(EventKind::kShortRead, Queued(), sizeof *h + got);
       return r;
     }
     return IoResult::kOk;
@@ -124,13 +126,13 @@ class FdChannelEnd : public ChannelEnd {
         continue;
       }
       if (k == 0) {
-        ctx_->Event(EventKind::kEof, channel_, 0, *got);
+        Record(EventKind::kEof, 0, *got);
         if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kEof;
       }
       if (errno == EINTR) continue;
       if (errno == ECONNRESET) {
-        ctx_->Event(EventKind::kEconnreset, channel_, 0, *got);
+        Record(EventKind::kEconnreset, 0, *got);
         if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kPeerGone;
       }
@@ -147,7 +149,7 @@ class FdChannelEnd : public ChannelEnd {
       }
       if (!reported && now - blocked_since > kBlockedEventNs) {
         reported = true;
-        ctx_->Event(EventKind::kBlockedEmpty, channel_, 0, *got);
+        Record(EventKind::kBlockedEmpty, 0, *got);
       }
       pollfd p{fd_, POLLIN, 0};
       poll(&p, 1, kSliceMs);

@@ -20,6 +20,8 @@ namespace faultlab {
 namespace {
 
 constexpr int kSliceMs = 10;
+// A wait shorter than this is ordinary pacing, not worth an event.
+constexpr uint64_t kBlockedEventNs = 50'000'000;
 
 void FutexWait(std::atomic<uint32_t>* word, uint32_t seen, int ms) {
   timespec ts{0, long(ms) * 1000000};
@@ -39,7 +41,8 @@ class ShmChannelEnd : public ChannelEnd {
                 size_t bytes, bool writer)
       : ChannelEnd(ctx, channel), ring_(ring), bytes_(bytes), writer_(writer) {
     heartbeat_ms_ = ctx->sb().channels[channel].heartbeat_ms;
-    Heartbeat(MonotonicNs());
+    opened_ns_ = MonotonicNs();
+    Heartbeat(opened_ns_);
   }
   ~ShmChannelEnd() override {
     Close();
@@ -61,11 +64,12 @@ class ShmChannelEnd : public ChannelEnd {
   IoResult Write(const FrameHeader& h, const unsigned char* payload) override {
     const uint64_t need = sizeof h + h.length;
     uint64_t blocked_since = 0;
+    bool reported = false;
     for (;;) {
       if (!Lock()) return IoResult::kPeerGone;
       if (ring_->reader_closed.load()) {
         pthread_mutex_unlock(Mutex());
-        ctx_->Event(EventKind::kEpipe, channel_, Queued(), 0);
+        Record(EventKind::kEpipe, Queued(), 0);
         return Unblock(IoResult::kPeerGone);
       }
       uint32_t seen = ring_->space_seq.load();
@@ -79,10 +83,14 @@ class ShmChannelEnd : public ChannelEnd {
         return Unblock(IoResult::kOk);
       }
       pthread_mutex_unlock(Mutex());
+      uint64_t now = MonotonicNs();
       if (!blocked_since) {
-        blocked_since = MonotonicNs();
+        blocked_since = now;
         ctx_->SetBlocked(BlockKind::kWrite, channel_);
-        ctx_->Event(EventKind::kBlockedFull, channel_, Queued(), 0);
+      }
+      if (!reported && now - blocked_since > kBlockedEventNs) {
+        reported = true;
+        Record(EventKind::kBlockedFull, Queued(), 0);
       }
       if (PeerStale(ring_->reader_heartbeat_ns))
         return Unblock(IoResult::kPeerGone);
@@ -94,6 +102,7 @@ class ShmChannelEnd : public ChannelEnd {
   IoResult Read(FrameHeader* h, unsigned char* payload,
                 int timeout_ms) override {
     uint64_t start = MonotonicNs(), blocked_since = 0;
+    bool reported = false;
     for (;;) {
       if (!Lock()) return IoResult::kPeerGone;
       uint32_t seen = ring_->data_seq.load();
@@ -102,7 +111,7 @@ class ShmChannelEnd : public ChannelEnd {
         Peek(tail, reinterpret_cast<unsigned char*>(h), sizeof *h);
         if (!HeaderValid(*h) || head - tail > ring_->capacity) {
           pthread_mutex_unlock(Mutex());
-          ctx_->Event(EventKind::kChecksumError, channel_, head - tail, -1);
+          Record(EventKind::kChecksumError, head - tail, -1);
           return Unblock(IoResult::kCorrupt);
         }
         if (head - tail >= sizeof *h + h->length) {
@@ -116,7 +125,7 @@ class ShmChannelEnd : public ChannelEnd {
       bool closed = ring_->writer_closed.load();
       pthread_mutex_unlock(Mutex());
       if (closed) {
-        ctx_->Event(EventKind::kEof, channel_, head - tail, 0);
+        Record(EventKind::kEof, head - tail, 0);
         return Unblock(IoResult::kEof);
       }
       if (PeerStale(ring_->writer_heartbeat_ns))
@@ -127,6 +136,10 @@ class ShmChannelEnd : public ChannelEnd {
       if (!blocked_since) {
         blocked_since = now;
         ctx_->SetBlocked(BlockKind::kRead, channel_);
+      }
+      if (!reported && now - blocked_since > kBlockedEventNs) {
+        reported = true;
+        Record(EventKind::kBlockedEmpty, head - tail, 0);
       }
       FutexWait(&ring_->data_seq, seen, kSliceMs);
       ctx_->Tick();
@@ -154,7 +167,7 @@ class ShmChannelEnd : public ChannelEnd {
     int rc = pthread_mutex_lock(Mutex());
     if (rc == 0) return true;
     if (rc == EOWNERDEAD) {
-      ctx_->Event(EventKind::kOwnerDead, channel_, Queued(), 0);
+      Record(EventKind::kOwnerDead, Queued(), 0);
       pthread_mutex_consistent(Mutex());
       pthread_mutex_unlock(Mutex());
     }
@@ -162,13 +175,17 @@ class ShmChannelEnd : public ChannelEnd {
     return false;
   }
 
+  // The peer's heartbeat is older than heartbeat_ms. A peer that has not
+  // opened its end yet (beat 0, e.g. its process is still starting) gets the
+  // same grace, counted from when this end opened.
   bool PeerStale(const std::atomic<uint64_t>& beat) {
     if (heartbeat_ms_ == 0) return false;
     uint64_t last = beat.load(std::memory_order_relaxed);
+    if (last < opened_ns_) last = opened_ns_;
     uint64_t now = MonotonicNs();
     if (now <= last || now - last < uint64_t(heartbeat_ms_) * 1000000)
       return false;
-    ctx_->Event(EventKind::kPeerDead, channel_, Queued(),
+    Record(EventKind::kPeerDead, Queued(),
                 int64_t((now - last) / 1000000));
     return true;
   }
@@ -191,6 +208,7 @@ class ShmChannelEnd : public ChannelEnd {
   size_t bytes_;
   const bool writer_;
   uint32_t heartbeat_ms_;
+  uint64_t opened_ns_;
   bool closed_ = false;
 };
 

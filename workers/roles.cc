@@ -13,20 +13,25 @@
 namespace faultlab {
 namespace {
 
-// A peer failed on channel `ch`: apply the worker's policy. Returns true if
-// the worker should carry on without that channel.
-bool PeerFailed(WorkerContext& ctx, int ch, BlockKind kind, const char* what) {
+// A peer failed on `end` (its last event says how): apply the worker's
+// policy. Returns true if the worker should carry on without that channel.
+// `extra` (may be empty) is appended to the detail.
+bool PeerFailed(WorkerContext& ctx, ChannelEnd& end, BlockKind kind,
+                const char* extra = "") {
+  const int ch = end.channel();
+  char what[128], detail[160];
+  DescribeLastEvent(end, ctx.sb().channels[ch], what, sizeof what);
   switch (ctx.config().policy) {
     case Policy::kContinue:
       return true;
     case Policy::kWait:
-      ctx.WaitForever(kind, ch);
+      std::snprintf(detail, sizeof detail, "waits (policy wait) after %s%s",
+                    what, extra);
+      ctx.WaitForever(kind, ch, detail);
     case Policy::kStop:
       break;
   }
-  char detail[160];
-  std::snprintf(detail, sizeof detail, "%s on %s", what,
-                ctx.sb().channels[ch].name);
+  std::snprintf(detail, sizeof detail, "stopped: %s%s", what, extra);
   ctx.Finish(EndReason::kDisconnected, ch, detail);
   return false;
 }
@@ -52,13 +57,16 @@ void RunProducer(WorkerContext& ctx) {
     for (size_t i = 0; i < ctx.out.size(); ++i) {
       if (!alive[i]) continue;
       if (ctx.out[i]->Write(h, payload.data()) == IoResult::kOk) continue;
-      int ch = ctx.out[i]->channel();
-      if (!PeerFailed(ctx, ch, BlockKind::kWrite, "reader gone (EPIPE)"))
-        return;
+      if (!PeerFailed(ctx, *ctx.out[i], BlockKind::kWrite)) return;
       alive[i] = false;
       ctx.out[i]->Close();
       if (--n_alive == 0) {
-        ctx.Finish(EndReason::kDisconnected, ch, "every reader gone");
+        char detail[160], what[128];
+        DescribeLastEvent(*ctx.out[i], ctx.sb().channels[ctx.out[i]->channel()],
+                          what, sizeof what);
+        std::snprintf(detail, sizeof detail, "every reader gone; last: %s",
+                      what);
+        ctx.Finish(EndReason::kDisconnected, ctx.out[i]->channel(), detail);
         return;
       }
     }
@@ -72,7 +80,8 @@ void RunProducer(WorkerContext& ctx) {
                                        : "sent to the readers left");
 }
 
-// Relay and sink: read every input to its end, verifying each frame.
+// Relay and sink: read every input to its end, verifying each frame. The
+// end detail names the channel and the event that decided it.
 void RunConsumer(WorkerContext& ctx, bool forward) {
   const WorkerConfig& c = ctx.config();
   std::vector<unsigned char> payload(kMaxPayload);
@@ -82,9 +91,17 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
     bool open = true;
   };
   std::vector<Input> inputs(ctx.in.size());
+  std::vector<bool> out_alive(ctx.out.size(), true);
   size_t open = inputs.size();
   bool lost_peer = false, corrupt = false;
   int decided_by = -1;
+  char first_bad[128] = "", lost[128] = "";
+  auto note_bad = [&](int ch, const char* what, long long v) {
+    if (first_bad[0]) return;
+    std::snprintf(first_bad, sizeof first_bad, "%s on %s (%lld)", what,
+                  ctx.sb().channels[ch].name, v);
+    decided_by = ch;
+  };
   const int slice = inputs.size() > 1 ? 5 : -1;
   while (open > 0) {
     for (size_t i = 0; i < inputs.size(); ++i) {
@@ -98,9 +115,11 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
         bool ok = Checksum(payload.data(), h.length) == h.checksum;
         if (!ok) {
           ctx.Event(EventKind::kChecksumError, ch, ctx.in[i]->Queued(), h.seq);
+          note_bad(ch, "checksum_error, message", (long long)h.seq);
         } else if (h.seq != in.next_seq) {
-          ctx.Event(EventKind::kSequenceError, ch, ctx.in[i]->Queued(),
-                    int64_t(h.seq) - int64_t(in.next_seq));
+          int64_t off = int64_t(h.seq) - int64_t(in.next_seq);
+          ctx.Event(EventKind::kSequenceError, ch, ctx.in[i]->Queued(), off);
+          note_bad(ch, "sequence_error, off by", (long long)off);
           ok = false;
         }
         if (!ok) ctx.slot().bad_messages.fetch_add(1);
@@ -113,12 +132,13 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
         } else {
           corrupt = true;
         }
-        for (auto& o : ctx.out) {
-          if (!forward || o->Write(h, payload.data()) == IoResult::kOk)
+        for (size_t k = 0; forward && k < ctx.out.size(); ++k) {
+          if (!out_alive[k] ||
+              ctx.out[k]->Write(h, payload.data()) == IoResult::kOk)
             continue;
-          if (!PeerFailed(ctx, o->channel(), BlockKind::kWrite,
-                          "reader gone (EPIPE)"))
-            return;
+          if (!PeerFailed(ctx, *ctx.out[k], BlockKind::kWrite)) return;
+          out_alive[k] = false;  // policy continue: carry on without it
+          ctx.out[k]->Close();
         }
         ctx.OnMessage();
         continue;
@@ -127,27 +147,34 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
       in.open = false;
       --open;
       ctx.in[i]->Close();
-      if (r == IoResult::kCorrupt) corrupt = true;
-      if (r != IoResult::kCorrupt && in.next_seq >= c.messages &&
-          r == IoResult::kEof)
+      if (r == IoResult::kCorrupt) {  // lost its framing: nothing more to read
+        corrupt = true;
+        note_bad(ch, "checksum_error (frame header), after message",
+                 (long long)in.next_seq);
         continue;
+      }
+      if (r == IoResult::kEof && in.next_seq >= c.messages) continue;
       lost_peer = true;
-      decided_by = ch;
-      const char* what = r == IoResult::kEof ? "EOF before the last message"
-                                             : "peer gone (ECONNRESET)";
-      if (r == IoResult::kCorrupt) what = "stream lost its framing";
-      if (!PeerFailed(ctx, ch, BlockKind::kRead, what)) return;
+      if (decided_by < 0) decided_by = ch;
+      char extra[48];
+      std::snprintf(extra, sizeof extra, " (after %llu of %u messages)",
+                    (unsigned long long)in.next_seq, c.messages);
+      if (!PeerFailed(ctx, *ctx.in[i], BlockKind::kRead, extra)) return;
+      DescribeLastEvent(*ctx.in[i], ctx.sb().channels[ch], lost, sizeof lost);
     }
   }
   char detail[160];
   uint64_t got = ctx.slot().progress.load();
   if (corrupt || ctx.slot().bad_messages.load() > 0) {
-    std::snprintf(detail, sizeof detail, "%llu of %llu messages failed checks",
+    std::snprintf(detail, sizeof detail,
+                  "%llu of %llu messages failed checks; first: %s",
                   (unsigned long long)ctx.slot().bad_messages.load(),
-                  (unsigned long long)got);
+                  (unsigned long long)got, first_bad);
     ctx.Finish(EndReason::kCorrupted, decided_by, detail);
   } else if (lost_peer) {
-    ctx.Finish(EndReason::kDisconnected, decided_by, "an input ended early");
+    std::snprintf(detail, sizeof detail, "carried on without a peer: %s",
+                  lost);
+    ctx.Finish(EndReason::kDisconnected, decided_by, detail);
   } else {
     std::snprintf(detail, sizeof detail, "%llu messages verified",
                   (unsigned long long)got);

@@ -76,7 +76,12 @@ void WorkerContext::Finish(EndReason reason, int channel, const char* detail) {
   slot_->state.store(WorkerState::kFinished);
 }
 
-void WorkerContext::WaitForever(BlockKind kind, int channel) {
+void WorkerContext::WaitForever(BlockKind kind, int channel,
+                                const char* detail) {
+  if (detail) {
+    std::strncpy(slot_->detail, detail, sizeof slot_->detail - 1);
+    slot_->decided_by.store(channel);
+  }
   SetBlocked(kind, channel);
   for (;;) {
     timespec ts{0, 20'000'000};

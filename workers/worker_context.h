@@ -24,7 +24,10 @@ class WorkerContext {
   // Records how the worker ended, closes its channel ends.
   void Finish(EndReason reason, int channel, const char* detail);
   // Policy `wait` after a peer is gone: block (heartbeat on) until killed.
-  [[noreturn]] void WaitForever(BlockKind kind, int channel);
+  // `detail` (may be null) says what it waits after; it is left in the slot
+  // with decided_by = channel, while the state stays running.
+  [[noreturn]] void WaitForever(BlockKind kind, int channel,
+                                const char* detail = nullptr);
 
   Scoreboard& sb() { return *sb_; }
   WorkerSlot& slot() { return *slot_; }

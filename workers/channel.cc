@@ -1,0 +1,89 @@
+// What every channel end shares: remembering the event that decided a
+// stream's end, and saying it in words for the worker's end detail.
+#include "workers/channel.h"
+
+#include <cstdio>
+
+#include "workers/worker_context.h"
+
+namespace faultlab {
+namespace {
+
+const char* KindName(ChannelKind k) {
+  switch (k) {
+    case ChannelKind::kPipe:
+      return "pipe";
+    case ChannelKind::kSocket:
+      return "socket";
+    case ChannelKind::kTcp:
+      return "tcp";
+    case ChannelKind::kShm:
+      return "shm";
+  }
+  return "channel";
+}
+
+}  // namespace
+
+void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
+  ctx_->Event(kind, channel_, queued, value);
+  has_event_ = true;
+  last_event_ = kind;
+  last_queued_ = queued;
+  last_value_ = value;
+}
+
+void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
+                       char* out, size_t n) {
+  const char* kind = KindName(c.kind);
+  if (!end.has_event()) {
+    std::snprintf(out, n, "peer gone on %s %s", kind, c.name);
+    return;
+  }
+  const long long q = end.last_queued(), v = end.last_value();
+  switch (end.last_event()) {
+    case EventKind::kEpipe:
+      if (q >= 0)
+        std::snprintf(out, n, "EPIPE on %s %s: reader gone, %lld bytes unread",
+                      kind, c.name, q);
+      else
+        std::snprintf(out, n, "EPIPE on %s %s: reader gone", kind, c.name);
+      return;
+    case EventKind::kEconnreset:
+      std::snprintf(out, n, "ECONNRESET on %s %s: peer reset the connection",
+                    kind, c.name);
+      return;
+    case EventKind::kEof:
+      std::snprintf(out, n, "EOF on %s %s before the last message", kind,
+                    c.name);
+      return;
+    case EventKind::kShortRead:
+      std::snprintf(out, n, "short read on %s %s: %lld bytes of a frame, then EOF",
+                    kind, c.name, v);
+      return;
+    case EventKind::kShortWrite:
+      std::snprintf(out, n, "short write on %s %s: %lld bytes of a frame sent",
+                    kind, c.name, v);
+      return;
+    case EventKind::kOwnerDead:
+      std::snprintf(out, n,
+                    "owner_dead on %s %s: its lock holder died inside the "
+                    "lock (EOWNERDEAD)",
+                    kind, c.name);
+      return;
+    case EventKind::kPeerDead:
+      std::snprintf(out, n, "peer_dead on %s %s: peer heartbeat silent %lld ms",
+                    kind, c.name, v);
+      return;
+    case EventKind::kChecksumError:
+      std::snprintf(out, n, "checksum_error on %s %s: the stream lost its framing",
+                    kind, c.name);
+      return;
+    default:
+      std::snprintf(out, n, "%s on %s %s", EventKindName(end.last_event()),
+                    kind, c.name);
+      return;
+  }
+}
+
+}  // namespace faultlab
