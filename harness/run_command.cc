@@ -128,7 +128,7 @@ int RunCommand(const RunOptions& opts) {
   bool harness_error = false;
 
   for (const Scenario& s : scenarios) {
-    if (runner.interrupted()) break;
+    if (runner.interrupted() || harness_error) break;
     run.scenarios.push_back(NewScenarioResult(s));
     ScenarioResult& sr = run.scenarios.back();
     for (Placement pl : s.placements) {
@@ -136,7 +136,7 @@ int RunCommand(const RunOptions& opts) {
           std::find(opts.placements.begin(), opts.placements.end(), pl) ==
               opts.placements.end())
         continue;
-      if (runner.interrupted()) break;
+      if (runner.interrupted() || harness_error) break;
       sr.placements.push_back({pl, true, {}, {}});
       PlacementResult& pr = sr.placements.back();
       for (int rep = 0; rep < opts.repeat && !runner.interrupted(); ++rep) {
