@@ -17,7 +17,7 @@ faults
   segfault    null_write | wild_pointer | stack_overflow: a real invalid access
   abort       abort(): SIGABRT
   exit        exit(exit_code) in the middle of the run
-  heap_overwrite  overflow | sibling | shm | double_free | use_after_free (bytes, pattern, sibling)
+  heap_overwrite  overflow | sibling | shm | double_free | use_after_free | shared (bytes, pattern, sibling)
   deadlock    lock_order (partner) | held_forever | pipe_cycle (partner) | self
   hang        busy (spins) | sleep
 triggers

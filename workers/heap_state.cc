@@ -99,7 +99,7 @@ void PrepareHeap(WorkerContext& ctx) {
 uint32_t PublishHeapNote(WorkerContext& ctx, bool final) {
   HeapState& s = g_states[ctx.index()];
   WorkerSlot& slot = ctx.slot();
-  char note[sizeof slot.heap_note] = "", part[160];
+  char note[sizeof slot.heap_note] = "", part[200];
   uint32_t bad = 0;
   auto add = [&](const char* text) {
     size_t len = strlen(note);

@@ -34,7 +34,7 @@ struct HeapState {
   // shm: the garbage is written again at the next check until it is known
   // to have covered bytes the reader had not read yet.
   bool shm_pending = false;
-  char fault_note[160] = "";  // where this worker's own write landed
+  char fault_note[200] = "";  // where this worker's own write landed
 };
 
 // Read by every worker of a process; written by heap_overwrite/shared.

@@ -209,7 +209,7 @@ struct WorkerSlot {
   std::atomic<uint32_t> heap_records;
   std::atomic<uint32_t> heap_bad_records;
   std::atomic<uint32_t> heap_foreign;
-  char heap_note[192];  // the worker's words on its heap: what it read, where
+  char heap_note[320];  // the worker's words on its heap: what it read, where
                         // its write landed; NUL-terminated, may be empty
 };
 
