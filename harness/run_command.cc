@@ -126,6 +126,9 @@ int RunCommand(const RunOptions& opts) {
   run.command = opts.command_line;
   run.seed_override = opts.seed;
   bool harness_error = false;
+  // The files exist, well-formed, from the start; each finished trial
+  // rewrites them.
+  if (!outputs.Write(run, false)) return 2;
 
   for (const Scenario& s : scenarios) {
     if (runner.interrupted() || harness_error) break;

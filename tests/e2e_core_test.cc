@@ -205,6 +205,43 @@ void InterruptWith(int sig) {
 }
 
 TEST(E2eCoreTest, CtrlCLeavesNothingBehind) { InterruptWith(SIGINT); }
+
+// Even a SIGKILL of the supervisor leaves well-formed result files holding
+// every finished trial, and its subjects die with it (PDEATHSIG).
+TEST(E2eCoreTest, KilledSupervisorLeavesFinishedTrialsAndNoSubjects) {
+  std::string dir = TempDir();
+  pid_t pid =
+      StartFaultlab({"run", Scenario("segfault.yaml"),
+                     SourceDir() + "/tests/data/long_run.yaml", "--out", dir},
+                    dir + "/console");
+  json j;
+  for (int i = 0; i < 1000; ++i) {
+    std::ifstream in(dir + "/results.json");
+    j = json::parse(in, nullptr, false);
+    if (!j.is_discarded() && j["scenarios"].size() == 1 &&
+        j["scenarios"][0]["placements"].size() == 2)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(j["scenarios"][0]["placements"].size(), 2u) << j.dump();
+  for (int i = 0; i < 500 && ProcessesInSession(pid).size() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  for (int i = 0; i < 300 && !ProcessesInSession(pid).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(ProcessesInSession(pid).empty());
+  std::ifstream in(dir + "/results.json");
+  j = json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_FALSE(j["complete"].get<bool>());
+  EXPECT_EQ(j["scenarios"][0]["name"], "segfault");
+  EXPECT_EQ(j["scenarios"][0]["placements"].size(), 2u);
+  std::ifstream junit(dir + "/junit.xml");
+  std::string xml((std::istreambuf_iterator<char>(junit)), {});
+  EXPECT_NE(xml.find("</testsuites>"), std::string::npos);
+  EXPECT_NE(xml.find("segfault"), std::string::npos);
+}
 TEST(E2eCoreTest, SigtermLeavesNothingBehind) { InterruptWith(SIGTERM); }
 
 }  // namespace
