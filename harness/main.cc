@@ -69,6 +69,11 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--html", report_html, "write the HTML report here");
   report_cmd->add_option("--junit", report_junit, "write JUnit XML here");
 
+  auto* bench_cmd = app.add_subcommand(
+      "bench", "measure what isolation costs here (runs faultlab-bench)");
+  bench_cmd
+      ->prefix_command();  // everything after `bench` goes to faultlab-bench
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +91,17 @@ int main(int argc, char** argv) {
       absl::StrAppend(&run.command_line, " ", argv[i]);
     run.color = run.color && isatty(1);
     return faultlab::RunCommand(run);
+  }
+  if (*bench_cmd) {
+    std::string exe = DefaultWorkerExe();
+    exe = exe.substr(0, exe.rfind('/') + 1) + "faultlab-bench";
+    std::vector<std::string> args = bench_cmd->remaining();
+    std::vector<char*> argv2{exe.data()};
+    for (std::string& a : args) argv2.push_back(a.data());
+    argv2.push_back(nullptr);
+    execv(exe.c_str(), argv2.data());
+    std::cerr << "faultlab: cannot run " << exe << "\n";
+    return 2;
   }
   if (*validate_cmd) return faultlab::ValidateCommand(validate_files);
   if (*list_cmd) return faultlab::ListCommand();
