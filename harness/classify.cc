@@ -62,6 +62,7 @@ class Classifier {
   void ClassifyWorker(int w, WorkerResult* r);
   bool StreamVerified(int w) const;
   std::string BlockedText(int w) const;
+  std::string PeerFate(int peer) const;  // "is hung", "died of SIGSEGV ..."
   std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
 
@@ -122,14 +123,38 @@ std::string Classifier::BlockedText(int w) const {
   const Channel& c = s_.channels[on];
   bool read = slot.blocked.load() == BlockKind::kRead;
   int peer = read ? c.from : c.to;
-  return absl::StrCat("blocked ", read ? "reading " : "writing ",
-                      ChannelKindName(c.kind), " ", c.name, " for ", ms,
-                      " ms; its ", read ? "writer " : "reader ",
-                      s_.workers[peer].name, " ",
-                      hung_[peer] ? "is hung"
-                      : sb_.workers[peer].state.load() == WorkerState::kFinished
-                          ? "has finished"
-                          : "is gone or stuck");
+  std::string text = absl::StrCat(
+      "blocked ", read ? "reading " : "writing ", ChannelKindName(c.kind), " ",
+      c.name, " for ", ms, " ms");
+  // The bytes queued when the block was recorded: a full pipe shows what it
+  // holds, an empty one shows 0.
+  EventKind block_event =
+      read ? EventKind::kBlockedEmpty : EventKind::kBlockedFull;
+  uint32_t ne = std::min<uint32_t>(slot.n_events.load(), kMaxEvents);
+  for (uint32_t i = ne; i-- > 0;) {
+    const Event& e = slot.events[i];
+    if (e.kind != block_event || e.channel != on) continue;
+    if (e.bytes_queued != 0xffffffffu)
+      absl::StrAppend(&text, " with ", e.bytes_queued, " bytes queued");
+    break;
+  }
+  return absl::StrCat(text, "; its ", read ? "writer " : "reader ",
+                      s_.workers[peer].name, " ", PeerFate(peer));
+}
+
+std::string Classifier::PeerFate(int peer) const {
+  if (hung_[peer]) return "is hung";
+  const WorkerSlot& ps = sb_.workers[peer];
+  if (ps.state.load() == WorkerState::kFinished) return "has finished";
+  if (ps.crash.present.load())
+    return absl::StrCat("died of ", SignalName(ps.crash.signal),
+                        " and nobody told this end");
+  const ProcessRecord& p = obs_.processes[process_of_[peer]];
+  if (p.reaped && !p.killed_by_supervisor)
+    return absl::StrCat("died (",
+                        ExitStatus::FromWaitStatus(p.wait_status).ToString(),
+                        ") and nobody told this end");
+  return "is alive but silent";
 }
 
 // "holds lock A (wanted by locker[1]) and never releases it ...", or empty
@@ -309,6 +334,9 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
               BlockedBehind(waits_, obs_.hang.hung, w) >= 0)) {
     r->outcome = Outcome::kStalled;
     r->detail = BlockedText(w);
+    // Policy wait leaves what it waits after (the event that decided it).
+    std::string why = SlotText(slot.detail, sizeof slot.detail);
+    if (!why.empty()) absl::StrAppend(&r->detail, "; ", why);
   } else if (w == target && slot.fault_ns.load() &&
              (s_.fault.kind == FaultKind::kHang ||
               s_.fault.kind == FaultKind::kDeadlock)) {

@@ -10,9 +10,9 @@ int ListCommand() {
   std::cout <<
       R"(channels
   pipe        one-way kernel pipe; blocks when full (buffer: sets F_SETPIPE_SZ); dead reader -> EPIPE
-  socket      UNIX stream socketpair; two-way; dead peer -> EOF or ECONNRESET
+  socket      UNIX stream socketpair; two-way; dead peer -> EOF (reader), EPIPE or ECONNRESET (writer)
   tcp         TCP connection on 127.0.0.1; like socket, through the network stack
-  shm         ring buffer in a shared memfd; robust mutex + futex; nobody is told a peer died
+  shm         ring in a shared memfd; robust mutex + futex; nobody is told a peer died: owner_dead if it died in the lock, peer_dead after heartbeat_ms of silence (default 250, 0 = never)
 faults
   segfault    null_write | wild_pointer | stack_overflow: a real invalid access
   abort       abort(): SIGABRT
@@ -20,6 +20,7 @@ faults
   heap_overwrite  overflow | sibling | shm | double_free | use_after_free | shared (bytes, pattern, sibling)
   deadlock    lock_order (partner) | held_forever | pipe_cycle (partner) | self
   hang        busy (spins) | sleep
+  in_lock     (any fault) true: fire while holding the target's shm ring locks
 triggers
   after_messages: N | after_ms: T | random: true (drawn from the trial seed)
 roles
@@ -30,7 +31,7 @@ roles
   idle        waits `interval_us` and finishes
 policies (what a worker does when a peer fails)
   stop        finish cleanly as disconnected (default)
-  wait        keep waiting; ends stalled at the deadline
+  wait        keep waiting; ends stalled (or hung) at the deadline
   continue    carry on without that peer
 outcomes
   completed   ran to the end, data verified

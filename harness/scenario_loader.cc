@@ -14,6 +14,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "workers/message.h"
+#include "workers/shm_ring.h"
 
 namespace faultlab {
 namespace {
@@ -270,6 +272,7 @@ class Loader {
       }
       for (auto [f, t] : pairs) {
         if (f == t) Fail(c, "a channel needs two different workers");
+        if (proto.kind == ChannelKind::kShm) CheckRingFits(c, s, f, proto);
         Channel ch = proto;
         ch.from = f;
         ch.to = t;
@@ -283,6 +286,22 @@ class Loader {
         s.channels.push_back(ch);
       }
     }
+  }
+
+  // A shm ring moves whole frames: one must fit, or the writer waits for
+  // room that can never exist.
+  void CheckRingFits(const YAML::Node& c, const Scenario& s, int from,
+                     const Channel& ch) {
+    uint32_t payload = s.workers[from].payload;
+    if (s.workers[from].role != Role::kProducer)
+      for (const Worker& w : s.workers)
+        if (w.role == Role::kProducer) payload = std::max(payload, w.payload);
+    uint64_t ring = ch.buffer ? ch.buffer : kDefaultShmRingBytes;
+    if (payload + sizeof(FrameHeader) > ring)
+      Fail(c, absl::StrCat("shm buffer of ", ring,
+                           " bytes cannot hold one frame of ", payload,
+                           " payload bytes (+", sizeof(FrameHeader),
+                           " header); raise 'buffer'"));
   }
 
   void LoadFault(const YAML::Node& n, Scenario& s) {

@@ -142,5 +142,44 @@ TEST(ScenarioLoaderTest, NearestName) {
   EXPECT_EQ(NearestName("zzzzzz", {"producer", "relay"}), "");
 }
 
+TEST(ScenarioLoaderTest, ShmHeartbeatAndInLock) {
+  constexpr char kShm[] = R"(name: shm
+workers:
+  - role: producer
+  - role: sink
+channels:
+  - {kind: shm, from: producer, to: sink, buffer: 8192, heartbeat_ms: 0}
+fault: {target: sink, kind: segfault, in_lock: true}
+)";
+  absl::StatusOr<Scenario> s = LoadScenarioText(kShm, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->channels[0].heartbeat_ms, 0u);
+  EXPECT_TRUE(s->fault.in_lock);
+  std::string dflt = kShm;
+  dflt.replace(dflt.find(", heartbeat_ms: 0"), 17, "");
+  s = LoadScenarioText(dflt, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->channels[0].heartbeat_ms, 250u);
+  EXPECT_FALSE(LoadScenarioText(kGood, "x.yaml")->fault.in_lock);
+}
+
+TEST(ScenarioLoaderTest, ShmKeysAreCheckedAgainstTheChannels) {
+  std::string bad = kGood;
+  bad.replace(bad.find("{kind: pipe, from: producer, to: relay}"), 39,
+              "{kind: pipe, from: producer, to: relay, heartbeat_ms: 5}");
+  EXPECT_NE(ErrorOf(bad).find("heartbeat_ms applies to shm channels only"),
+            std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("  kind: segfault\n"), 17,
+              "  kind: segfault\n  in_lock: true\n");
+  EXPECT_NE(ErrorOf(bad).find("in_lock needs a target with at least one shm"),
+            std::string::npos);
+  bad = kGood;
+  bad.replace(bad.find("{kind: pipe, from: producer, to: relay}"), 39,
+              "{kind: shm, from: producer, to: relay, buffer: 4096}");
+  bad.replace(bad.find("messages: 100"), 13, "payload: 8192");
+  EXPECT_NE(ErrorOf(bad).find("cannot hold one frame"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace faultlab

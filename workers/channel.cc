@@ -33,8 +33,8 @@ void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
   last_value_ = value;
 }
 
-void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
-                       char* out, size_t n) {
+void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c, char* out,
+                       size_t n) {
   const char* kind = KindName(c.kind);
   if (!end.has_event()) {
     std::snprintf(out, n, "peer gone on %s %s", kind, c.name);
@@ -58,7 +58,8 @@ void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
                     c.name);
       return;
     case EventKind::kShortRead:
-      std::snprintf(out, n, "short read on %s %s: %lld bytes of a frame, then EOF",
+      std::snprintf(out, n,
+                    "short read on %s %s: %lld bytes of a frame, then EOF",
                     kind, c.name, v);
       return;
     case EventKind::kShortWrite:
@@ -76,7 +77,8 @@ void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
                     kind, c.name, v);
       return;
     case EventKind::kChecksumError:
-      std::snprintf(out, n, "checksum_error on %s %s: the stream lost its framing",
+      std::snprintf(out, n,
+                    "checksum_error on %s %s: the stream lost its framing",
                     kind, c.name);
       return;
     default:

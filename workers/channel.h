@@ -82,8 +82,8 @@ class ChannelEnd {
 
 // "EPIPE on pipe producer[0]->sink[0] (88 bytes never read)": the end's
 // last event, for a worker's end detail. Writes at most n bytes.
-void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c,
-                       char* out, size_t n);
+void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c, char* out,
+                       size_t n);
 
 // Opens the end of channel `channel` that this worker holds (writer when
 // `writer` is true). The descriptor was placed at ChannelFd() by the

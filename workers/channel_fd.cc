@@ -7,6 +7,7 @@
 #include <linux/sockios.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -50,6 +51,10 @@ class FdChannelEnd : public ChannelEnd {
         if (done > 0) Record(EventKind::kShortWrite, Queued(), done);
         Record(err == EPIPE ? EventKind::kEpipe : EventKind::kEconnreset,
                Queued(), done);
+        // A UNIX stream socket whose reader died with bytes unread answers
+        // write() with EPIPE and keeps ECONNRESET as its pending error.
+        if (err == EPIPE && socket_ && PendingError() == ECONNRESET)
+          Record(EventKind::kEconnreset, Queued(), done);
         ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kPeerGone;
       }
@@ -157,6 +162,12 @@ class FdChannelEnd : public ChannelEnd {
     }
     if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
     return IoResult::kOk;
+  }
+
+  int PendingError() const {
+    int e = 0;
+    socklen_t len = sizeof e;
+    return getsockopt(fd_, SOL_SOCKET, SO_ERROR, &e, &len) == 0 ? e : 0;
   }
 
   int fd_;

@@ -185,8 +185,7 @@ class ShmChannelEnd : public ChannelEnd {
     uint64_t now = MonotonicNs();
     if (now <= last || now - last < uint64_t(heartbeat_ms_) * 1000000)
       return false;
-    Record(EventKind::kPeerDead, Queued(),
-                int64_t((now - last) / 1000000));
+    Record(EventKind::kPeerDead, Queued(), int64_t((now - last) / 1000000));
     return true;
   }
 

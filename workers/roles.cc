@@ -51,6 +51,8 @@ void RunProducer(WorkerContext& ctx) {
   std::vector<unsigned char> payload(c.payload);
   std::vector<bool> alive(ctx.out.size(), true);
   size_t n_alive = ctx.out.size();
+  int lost_ch = -1;
+  char lost[128] = "";
   for (uint64_t seq = 0; seq < c.messages; ++seq) {
     FillPayload(ctx.seed(), seq, payload.data(), payload.size());
     FrameHeader h = MakeHeader(seq, payload.data(), c.payload);
@@ -58,26 +60,32 @@ void RunProducer(WorkerContext& ctx) {
       if (!alive[i]) continue;
       if (ctx.out[i]->Write(h, payload.data()) == IoResult::kOk) continue;
       if (!PeerFailed(ctx, *ctx.out[i], BlockKind::kWrite)) return;
+      // Policy continue: carry on without this reader.
       alive[i] = false;
+      lost_ch = ctx.out[i]->channel();
+      DescribeLastEvent(*ctx.out[i], ctx.sb().channels[lost_ch], lost,
+                        sizeof lost);
       ctx.out[i]->Close();
       if (--n_alive == 0) {
-        char detail[160], what[128];
-        DescribeLastEvent(*ctx.out[i], ctx.sb().channels[ctx.out[i]->channel()],
-                          what, sizeof what);
+        char detail[160];
         std::snprintf(detail, sizeof detail, "every reader gone; last: %s",
-                      what);
-        ctx.Finish(EndReason::kDisconnected, ctx.out[i]->channel(), detail);
+                      lost);
+        ctx.Finish(EndReason::kDisconnected, lost_ch, detail);
         return;
       }
     }
     ctx.OnMessage();
     if (c.interval_us) Sleep(c.interval_us, ctx);
   }
-  ctx.Finish(n_alive == ctx.out.size() ? EndReason::kCompleted
-                                       : EndReason::kDisconnected,
-             -1,
-             n_alive == ctx.out.size() ? "sent every message"
-                                       : "sent to the readers left");
+  if (n_alive == ctx.out.size()) {
+    ctx.Finish(EndReason::kCompleted, -1, "sent every message");
+    return;
+  }
+  char detail[160];
+  std::snprintf(detail, sizeof detail,
+                "sent every message to the %zu readers left; lost: %s",
+                n_alive, lost);
+  ctx.Finish(EndReason::kDisconnected, lost_ch, detail);
 }
 
 // Relay and sink: read every input to its end, verifying each frame. The
