@@ -104,10 +104,11 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
   bool lost_peer = false, corrupt = false;
   int decided_by = -1;
   char first_bad[128] = "", lost[128] = "";
-  auto note_bad = [&](int ch, const char* what, long long v) {
+  auto note_bad = [&](int ch, const char* kind, const char* what,
+                      long long v) {
     if (first_bad[0]) return;
-    std::snprintf(first_bad, sizeof first_bad, "%s on %s (%lld)", what,
-                  ctx.sb().channels[ch].name, v);
+    std::snprintf(first_bad, sizeof first_bad, "%s on %s: %s %lld", kind,
+                  ctx.sb().channels[ch].name, what, v);
     decided_by = ch;
   };
   const int slice = inputs.size() > 1 ? 5 : -1;
@@ -123,11 +124,11 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
         bool ok = Checksum(payload.data(), h.length) == h.checksum;
         if (!ok) {
           ctx.Event(EventKind::kChecksumError, ch, ctx.in[i]->Queued(), h.seq);
-          note_bad(ch, "checksum_error, message", (long long)h.seq);
+          note_bad(ch, "checksum_error", "payload of message", (long long)h.seq);
         } else if (h.seq != in.next_seq) {
           int64_t off = int64_t(h.seq) - int64_t(in.next_seq);
           ctx.Event(EventKind::kSequenceError, ch, ctx.in[i]->Queued(), off);
-          note_bad(ch, "sequence_error, off by", (long long)off);
+          note_bad(ch, "sequence_error", "off by", (long long)off);
           ok = false;
         }
         if (!ok) ctx.slot().bad_messages.fetch_add(1);
@@ -157,7 +158,7 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
       ctx.in[i]->Close();
       if (r == IoResult::kCorrupt) {  // lost its framing: nothing more to read
         corrupt = true;
-        note_bad(ch, "checksum_error (frame header), after message",
+        note_bad(ch, "checksum_error", "frame header broken after message",
                  (long long)in.next_seq);
         continue;
       }
@@ -174,10 +175,16 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
   char detail[160];
   uint64_t got = ctx.slot().progress.load();
   if (corrupt || ctx.slot().bad_messages.load() > 0) {
-    std::snprintf(detail, sizeof detail,
-                  "%llu of %llu messages failed checks; first: %s",
-                  (unsigned long long)ctx.slot().bad_messages.load(),
-                  (unsigned long long)got, first_bad);
+    const uint64_t bad = ctx.slot().bad_messages.load();
+    if (bad > 0)
+      std::snprintf(detail, sizeof detail,
+                    "%llu of %llu messages failed checks; first: %s",
+                    (unsigned long long)bad, (unsigned long long)got,
+                    first_bad);
+    else
+      std::snprintf(detail, sizeof detail,
+                    "stream lost its framing after %llu good messages: %s",
+                    (unsigned long long)got, first_bad);
     ctx.Finish(EndReason::kCorrupted, decided_by, detail);
   } else if (lost_peer) {
     std::snprintf(detail, sizeof detail, "carried on without a peer: %s",
