@@ -10,8 +10,12 @@ PACKAGES=(
   build-essential cmake pkg-config binutils
   libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
-  chromium libxml2-utils nodejs npm
+  chromium libxml2-utils
 )
+# Node.js may come from elsewhere (with its own npm); only add Debian's when
+# there is none, since Debian's npm conflicts with such a nodejs.
+command -v node >/dev/null || PACKAGES+=(nodejs)
+command -v npm >/dev/null || PACKAGES+=(npm)
 
 if [[ "${1:-}" != "--no-install" ]]; then
   SUDO=""
