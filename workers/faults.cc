@@ -5,6 +5,7 @@
 // nor turned into a loop.
 #include "workers/faults.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +62,8 @@ void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& fault);
 void InjectDeadlock(WorkerContext& ctx, const FaultConfig& fault);
 
 void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
+  // Test aid: a subject that ignores SIGTERM, for the supervisor's SIGKILL.
+  if (fault.ignore_sigterm) signal(SIGTERM, SIG_IGN);
   switch (fault.kind) {
     case FaultKind::kNone:
       return;

@@ -129,6 +129,7 @@ struct FaultConfig {
   uint8_t pattern;         // heap_overwrite byte
   int32_t exit_code;       // exit fault
   bool in_lock;            // fire while holding the target's shm ring locks
+  bool ignore_sigterm;     // target ignores SIGTERM once its fault fires
 };
 
 struct WorkerConfig {
