@@ -68,7 +68,8 @@ std::vector<int> FindCycle(const std::vector<WaitEdge>& g, int first) {
     if (w < 0 || w >= n || !seen[w]) continue;
     std::vector<int> cycle(std::find(path.begin(), path.end(), w), path.end());
     auto head = std::find(cycle.begin(), cycle.end(), first);
-    if (head == cycle.end()) head = std::min_element(cycle.begin(), cycle.end());
+    if (head == cycle.end())
+      head = std::min_element(cycle.begin(), cycle.end());
     std::rotate(cycle.begin(), head, cycle.end());
     return cycle;
   }
@@ -91,8 +92,7 @@ bool HeldForever(const Scenario& s, const Scoreboard& sb,
     report->cycle = {EdgeText(s, w, g[w]),
                      absl::StrCat(s.workers[owner].name, " holds ", g[w].what,
                                   " and waits for nothing: it has kept it for ",
-                                  "at least ", (now - since) / 1000000,
-                                  " ms")};
+                                  "at least ", (now - since) / 1000000, " ms")};
     return true;
   }
   return false;

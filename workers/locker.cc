@@ -16,6 +16,8 @@
 namespace faultlab {
 namespace {
 
+constexpr uint32_t kPollNapUs = 300;  // between polls of several idle inputs
+
 void PacedSleep(WorkerContext& ctx, uint32_t us) {
   const uint64_t end = MonotonicNs() + uint64_t(us) * 1000;
   for (uint64_t now = MonotonicNs(); now < end; now = MonotonicNs()) {
@@ -89,15 +91,20 @@ void RunForwarding(WorkerContext& ctx) {
   size_t open = inputs.size();
   bool lost_peer = false;
   int decided_by = -1;
-  // One input: block on it. Several: visit each in short slices.
-  const int slice = inputs.size() > 1 ? 5 : -1;
   while (open > 0) {
+    // One input open: block on it (the scoreboard shows the wait). Several:
+    // poll each without waiting, and nap when none had anything. Waiting
+    // for any of several channels is not blocked on one of them, so no
+    // single channel is published as this worker's wait.
+    const int timeout = open > 1 ? 0 : -1;
+    bool idle = true;
     for (size_t k = 0; k < inputs.size(); ++k) {
       Input& in = inputs[k];
       if (!in.open) continue;
       FrameHeader h;
-      IoResult r = ctx.in[k]->Read(&h, payload.data(), slice);
+      IoResult r = ctx.in[k]->Read(&h, payload.data(), timeout);
       if (r == IoResult::kTimeout) continue;
+      idle = false;
       const int ch = ctx.in[k]->channel();
       if (r == IoResult::kOk) {
         VerifyLocked(ctx, in, ch, h, payload.data(), ctx.in[k]->Queued());
@@ -127,6 +134,7 @@ void RunForwarding(WorkerContext& ctx) {
                                                    : "peer gone (ECONNRESET)";
       if (!PeerFailed(ctx, ch, BlockKind::kRead, what)) return;
     }
+    if (idle) PacedSleep(ctx, kPollNapUs);
   }
   char detail[160];
   const uint64_t got = ctx.slot().progress.load();
