@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "workers/channel.h"
@@ -101,7 +102,7 @@ class ShmChannelEnd : public ChannelEnd {
 
   IoResult Read(FrameHeader* h, unsigned char* payload,
                 int timeout_ms) override {
-    uint64_t start = MonotonicNs(), blocked_since = 0;
+    uint64_t start = MonotonicNs(), blocked_since = 0, waiting_since = 0;
     bool reported = false;
     for (;;) {
       if (!Lock()) return IoResult::kPeerGone;
@@ -133,15 +134,23 @@ class ShmChannelEnd : public ChannelEnd {
       uint64_t now = MonotonicNs();
       if (timeout_ms >= 0 && now - start >= uint64_t(timeout_ms) * 1000000)
         return Unblock(IoResult::kTimeout);
-      if (!blocked_since) {
+      // A timed read is one arm of a wait on several inputs: not published
+      // as blocked on this channel alone (see channel_fd.cc).
+      int wait_ms = kSliceMs;
+      if (timeout_ms >= 0) {
+        uint64_t left_ms =
+            (uint64_t(timeout_ms) * 1000000 - (now - start)) / 1000000;
+        wait_ms = int(std::min<uint64_t>(kSliceMs, left_ms + 1));
+      } else if (!blocked_since) {
         blocked_since = now;
         ctx_->SetBlocked(BlockKind::kRead, channel_);
       }
-      if (!reported && now - blocked_since > kBlockedEventNs) {
+      if (!waiting_since) waiting_since = now;
+      if (!reported && now - waiting_since > kBlockedEventNs) {
         reported = true;
         Record(EventKind::kBlockedEmpty, head - tail, 0);
       }
-      FutexWait(&ring_->data_seq, seen, kSliceMs);
+      FutexWait(&ring_->data_seq, seen, wait_ms);
       ctx_->Tick();
     }
   }
