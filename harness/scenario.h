@@ -87,7 +87,6 @@ struct Scenario {
 
 const char* FaultKindName(FaultKind k);
 const char* FaultVariantName(FaultVariant v);
-const char* ChannelKindName(ChannelKind k);
 const char* RoleName(Role r);
 const char* PolicyName(Policy p);
 std::string TriggerText(const Fault& f);

@@ -63,20 +63,6 @@ const char* FaultVariantName(FaultVariant v) {
   return "?";
 }
 
-const char* ChannelKindName(ChannelKind k) {
-  switch (k) {
-    case ChannelKind::kPipe:
-      return "pipe";
-    case ChannelKind::kSocket:
-      return "socket";
-    case ChannelKind::kTcp:
-      return "tcp";
-    case ChannelKind::kShm:
-      return "shm";
-  }
-  return "?";
-}
-
 const char* RoleName(Role r) {
   switch (r) {
     case Role::kProducer:

@@ -2,29 +2,12 @@
 // stream's end, and saying it in words for the worker's end detail.
 #include "workers/channel.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "workers/worker_context.h"
 
 namespace faultlab {
-namespace {
-
-const char* KindName(ChannelKind k) {
-  switch (k) {
-    case ChannelKind::kPipe:
-      return "pipe";
-    case ChannelKind::kSocket:
-      return "socket";
-    case ChannelKind::kTcp:
-      return "tcp";
-    case ChannelKind::kShm:
-      return "shm";
-  }
-  return "channel";
-}
-
-}  // namespace
-
 void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
   ctx_->Event(kind, channel_, queued, value);
   has_event_ = true;
@@ -33,9 +16,30 @@ void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
   last_value_ = value;
 }
 
+int ChannelEnd::EmptyWaitSlice(EmptyWait& w, bool timed, int timeout_ms,
+                               uint64_t now, int64_t queued, int64_t value,
+                               int slice_ms) {
+  constexpr uint64_t kBlockedEventNs = 50'000'000;
+  int wait_ms = slice_ms;
+  if (timed) {
+    uint64_t spent = now - w.start, limit = uint64_t(timeout_ms) * 1000000;
+    uint64_t left_ms = spent < limit ? (limit - spent) / 1000000 : 0;
+    wait_ms = int(std::min<uint64_t>(slice_ms, left_ms + 1));
+  } else if (!w.blocked_since) {
+    w.blocked_since = now;
+    ctx_->SetBlocked(BlockKind::kRead, channel_);
+  }
+  if (!w.waiting_since) w.waiting_since = now;
+  if (!w.reported && now - w.waiting_since > kBlockedEventNs) {
+    w.reported = true;
+    Record(EventKind::kBlockedEmpty, queued, value);
+  }
+  return wait_ms;
+}
+
 void DescribeLastEvent(const ChannelEnd& end, const ChannelConfig& c, char* out,
                        size_t n) {
-  const char* kind = KindName(c.kind);
+  const char* kind = ChannelKindName(c.kind);
   if (!end.has_event()) {
     std::snprintf(out, n, "peer gone on %s %s", kind, c.name);
     return;

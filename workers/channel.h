@@ -65,8 +65,30 @@ class ChannelEnd {
     *bytes = 0;
     return nullptr;
   }
+  // Shared-memory ends only: under the ring's lock, overwrites up to `bytes`
+  // of what the peer has not read yet with `pattern` and returns how many
+  // bytes that was. With nothing unread, returns 0 and arms this (writing)
+  // end so that the next frame it writes is overwritten before the lock is
+  // released, i.e. before the peer can read it. -1: not shared memory.
+  virtual int64_t ScribbleUnread(uint8_t /*pattern*/, size_t /*bytes*/) {
+    return -1;
+  }
 
  protected:
+  // An in-progress wait on an empty channel.
+  struct EmptyWait {
+    uint64_t start;
+    uint64_t blocked_since = 0;  // when the wait was published; 0 = not
+    uint64_t waiting_since = 0;
+    bool reported = false;  // blocked_empty recorded
+  };
+  // One slice of an empty-channel wait: publishes the wait unless `timed`
+  // (a timed read is one arm of a wait on several inputs, not a wait on
+  // this channel alone), records blocked_empty once it has lasted long
+  // enough, and returns how many ms to sleep now.
+  int EmptyWaitSlice(EmptyWait& w, bool timed, int timeout_ms, uint64_t now,
+                     int64_t queued, int64_t value, int slice_ms);
+
   // Records an event on this channel into the worker's slot and remembers it.
   void Record(EventKind kind, int64_t queued, int64_t value);
 

@@ -123,8 +123,7 @@ class FdChannelEnd : public ChannelEnd {
   // Reads exactly n bytes. A timeout only applies before the first byte.
   IoResult ReadExact(unsigned char* dst, size_t n, int timeout_ms,
                      size_t* got) {
-    uint64_t start = MonotonicNs(), blocked_since = 0, waiting_since = 0;
-    bool reported = false;
+    EmptyWait w{MonotonicNs()};
     while (*got < n) {
       ssize_t k = read(fd_, dst + *got, n - *got);
       if (k > 0) {
@@ -133,44 +132,29 @@ class FdChannelEnd : public ChannelEnd {
       }
       if (k == 0) {
         Record(EventKind::kEof, 0, *got);
-        if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
+        if (w.blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kEof;
       }
       if (errno == EINTR) continue;
       if (errno == ECONNRESET) {
         Record(EventKind::kEconnreset, 0, *got);
-        if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
+        if (w.blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kPeerGone;
       }
       if (errno != EAGAIN) return IoResult::kPeerGone;
       uint64_t now = MonotonicNs();
       if (timeout_ms >= 0 && *got == 0 &&
-          now - start >= uint64_t(timeout_ms) * 1000000) {
-        if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
+          now - w.start >= uint64_t(timeout_ms) * 1000000) {
+        if (w.blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
         return IoResult::kTimeout;
       }
-      // A timed read before its first byte is one arm of a wait on several
-      // inputs: it is not published as blocked on this channel alone.
-      const bool timed = timeout_ms >= 0 && *got == 0;
-      int wait_ms = kSliceMs;
-      if (timed) {
-        uint64_t left_ms =
-            (uint64_t(timeout_ms) * 1000000 - (now - start)) / 1000000;
-        wait_ms = int(std::min<uint64_t>(kSliceMs, left_ms + 1));
-      } else if (!blocked_since) {
-        blocked_since = now;
-        ctx_->SetBlocked(BlockKind::kRead, channel_);
-      }
-      if (!waiting_since) waiting_since = now;
-      if (!reported && now - waiting_since > kBlockedEventNs) {
-        reported = true;
-        Record(EventKind::kBlockedEmpty, 0, *got);
-      }
+      int wait_ms = EmptyWaitSlice(w, timeout_ms >= 0 && *got == 0, timeout_ms,
+                                   now, 0, *got, kSliceMs);
       pollfd p{fd_, POLLIN, 0};
       poll(&p, 1, wait_ms);
       ctx_->Tick();
     }
-    if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
+    if (w.blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
     return IoResult::kOk;
   }
 

@@ -62,6 +62,20 @@ class ShmChannelEnd : public ChannelEnd {
     return ring_->data;
   }
 
+  int64_t ScribbleUnread(uint8_t pattern, size_t bytes) override {
+    if (!Lock()) return 0;
+    uint64_t head = ring_->head.load(), tail = ring_->tail.load();
+    uint64_t n = std::min<uint64_t>(bytes, head - tail);
+    for (uint64_t i = 0; i < n; ++i)
+      ring_->data[(tail + i) % ring_->capacity] = pattern;
+    if (n == 0 && writer_) {
+      scribble_bytes_ = bytes;
+      scribble_pattern_ = pattern;
+    }
+    pthread_mutex_unlock(Mutex());
+    return int64_t(n);
+  }
+
   IoResult Write(const FrameHeader& h, const unsigned char* payload) override {
     const uint64_t need = sizeof h + h.length;
     uint64_t blocked_since = 0;
@@ -78,6 +92,12 @@ class ShmChannelEnd : public ChannelEnd {
       if (ring_->capacity - (head - tail) >= need) {
         Copy(head, reinterpret_cast<const unsigned char*>(&h), sizeof h);
         Copy(head + sizeof h, payload, h.length);
+        if (scribble_bytes_) {  // armed by ScribbleUnread()
+          for (uint64_t i = 0; i < std::min<uint64_t>(need, scribble_bytes_);
+               ++i)
+            ring_->data[(head + i) % ring_->capacity] = scribble_pattern_;
+          scribble_bytes_ = 0;
+        }
         ring_->head.store(head + need);
         pthread_mutex_unlock(Mutex());
         FutexWake(&ring_->data_seq);
@@ -102,8 +122,7 @@ class ShmChannelEnd : public ChannelEnd {
 
   IoResult Read(FrameHeader* h, unsigned char* payload,
                 int timeout_ms) override {
-    uint64_t start = MonotonicNs(), blocked_since = 0, waiting_since = 0;
-    bool reported = false;
+    EmptyWait w{MonotonicNs()};
     for (;;) {
       if (!Lock()) return IoResult::kPeerGone;
       uint32_t seen = ring_->data_seq.load();
@@ -132,24 +151,10 @@ class ShmChannelEnd : public ChannelEnd {
       if (PeerStale(ring_->writer_heartbeat_ns))
         return Unblock(IoResult::kPeerGone);
       uint64_t now = MonotonicNs();
-      if (timeout_ms >= 0 && now - start >= uint64_t(timeout_ms) * 1000000)
+      if (timeout_ms >= 0 && now - w.start >= uint64_t(timeout_ms) * 1000000)
         return Unblock(IoResult::kTimeout);
-      // A timed read is one arm of a wait on several inputs: not published
-      // as blocked on this channel alone (see channel_fd.cc).
-      int wait_ms = kSliceMs;
-      if (timeout_ms >= 0) {
-        uint64_t left_ms =
-            (uint64_t(timeout_ms) * 1000000 - (now - start)) / 1000000;
-        wait_ms = int(std::min<uint64_t>(kSliceMs, left_ms + 1));
-      } else if (!blocked_since) {
-        blocked_since = now;
-        ctx_->SetBlocked(BlockKind::kRead, channel_);
-      }
-      if (!waiting_since) waiting_since = now;
-      if (!reported && now - waiting_since > kBlockedEventNs) {
-        reported = true;
-        Record(EventKind::kBlockedEmpty, head - tail, 0);
-      }
+      int wait_ms = EmptyWaitSlice(w, timeout_ms >= 0, timeout_ms, now,
+                                   head - tail, 0, kSliceMs);
       FutexWait(&ring_->data_seq, seen, wait_ms);
       ctx_->Tick();
     }
@@ -218,6 +223,8 @@ class ShmChannelEnd : public ChannelEnd {
   uint32_t heartbeat_ms_;
   uint64_t opened_ns_;
   bool closed_ = false;
+  size_t scribble_bytes_ = 0;  // overwrite the next frame written; 0 = no
+  uint8_t scribble_pattern_ = 0;
 };
 
 }  // namespace

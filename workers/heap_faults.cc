@@ -182,7 +182,7 @@ void InjectShared(WorkerContext& ctx, const FaultConfig& f) {
 
 }  // namespace
 
-bool ScribbleShm(WorkerContext& ctx, const FaultConfig& f) {
+void ScribbleShm(WorkerContext& ctx, const FaultConfig& f) {
   HeapState& s = HeapStateOf(ctx.index());
   ChannelEnd* end = nullptr;
   unsigned char* data = nullptr;
@@ -194,23 +194,25 @@ bool ScribbleShm(WorkerContext& ctx, const FaultConfig& f) {
     Note(s.fault_note, sizeof s.fault_note,
          "no shared-memory channel to write into; nothing written");
     PublishHeapNote(ctx, false);
-    return true;
+    return;
   }
+  // A wild write that lands on bytes the peer has yet to read: the frames
+  // queued now, or, with none queued, the next frame before it is
+  // published. Either way the peer reads them, whatever the timing.
   const size_t n = f.bytes < cap ? f.bytes : cap;
-  const int64_t unread_before = end->Queued();
-  Scribble(reinterpret_cast<uint64_t>(data), n, f.pattern);
-  const int64_t unread_after = end->Queued();
-  // Unread bytes still there after the write were unread during it, so a
-  // write over the whole data area surely covered them.
-  const bool hit = n == cap && unread_before > 0 && unread_after > 0;
-  Note(s.fault_note, sizeof s.fault_note,
-       "wrote %zu bytes of 0x%02x into the data area (%zu bytes) of "
-       "shm ring %s at %p; %lld bytes unread in it%s",
-       n, f.pattern, cap, ctx.sb().channels[end->channel()].name,
-       static_cast<void*>(data), (long long)unread_after,
-       hit ? "" : " (will write again at its next heap check)");
+  const int64_t hit = end->ScribbleUnread(f.pattern, n);
+  const char* name = ctx.sb().channels[end->channel()].name;
+  if (hit > 0)
+    Note(s.fault_note, sizeof s.fault_note,
+         "wrote %zu bytes of 0x%02x into shm ring %s (data area at %p, %zu "
+         "bytes): %lld bytes the reader had not read yet",
+         n, f.pattern, name, static_cast<void*>(data), cap, (long long)hit);
+  else
+    Note(s.fault_note, sizeof s.fault_note,
+         "wrote %zu bytes of 0x%02x into shm ring %s (data area at %p, %zu "
+         "bytes) over the next frame, before the reader could read it",
+         n, f.pattern, name, static_cast<void*>(data), cap);
   PublishHeapNote(ctx, false);
-  return hit || n < cap;
 }
 
 void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& f) {
@@ -218,7 +220,7 @@ void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& f) {
     case FaultVariant::kSibling:
       return InjectSibling(ctx, f);
     case FaultVariant::kShm:
-      HeapStateOf(ctx.index()).shm_pending = !ScribbleShm(ctx, f);
+      ScribbleShm(ctx, f);
       return;
     case FaultVariant::kDoubleFree:
       return InjectDoubleFree(ctx, f);

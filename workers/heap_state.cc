@@ -134,7 +134,6 @@ uint32_t PublishHeapNote(WorkerContext& ctx, bool final) {
 
 void CheckHeap(WorkerContext& ctx, bool final) {
   HeapState& s = g_states[ctx.index()];
-  if (s.shm_pending) s.shm_pending = !ScribbleShm(ctx, ctx.sb().fault);
   const uint32_t before = ctx.slot().heap_bad_records.load();
   const uint32_t bad = PublishHeapNote(ctx, final);
   if (bad > before)

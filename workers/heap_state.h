@@ -31,9 +31,6 @@ struct HeapState {
   // use_after_free: the object that got the freed chunk back.
   HeapRecord* reused = nullptr;
   uint32_t reused_n = 0;
-  // shm: the garbage is written again at the next check until it is known
-  // to have covered bytes the reader had not read yet.
-  bool shm_pending = false;
   char fault_note[200] = "";  // where this worker's own write landed
 };
 
@@ -50,8 +47,9 @@ SharedBoard* Board();
 // Writes the worker's heap note from its state (and the board, if the
 // trial's fault is heap_overwrite/shared). Returns bad records found.
 uint32_t PublishHeapNote(WorkerContext& ctx, bool final);
-// shm: one attempt; true once the garbage surely hit unread bytes.
-bool ScribbleShm(WorkerContext& ctx, const FaultConfig& fault);
+// shm: overwrites bytes of the shm ring the reader has not read yet (now,
+// or in the next frame written; see ChannelEnd::ScribbleUnread).
+void ScribbleShm(WorkerContext& ctx, const FaultConfig& fault);
 
 }  // namespace faultlab
 

@@ -50,4 +50,18 @@ const char* EventKindName(EventKind kind) {
   return "unknown";
 }
 
+const char* ChannelKindName(ChannelKind kind) {
+  switch (kind) {
+    case ChannelKind::kPipe:
+      return "pipe";
+    case ChannelKind::kSocket:
+      return "socket";
+    case ChannelKind::kTcp:
+      return "tcp";
+    case ChannelKind::kShm:
+      return "shm";
+  }
+  return "channel";
+}
+
 }  // namespace faultlab

@@ -255,6 +255,7 @@ void RecordEvent(WorkerSlot& slot, EventKind kind, int channel,
                  uint32_t bytes_queued, int64_t value);
 
 const char* EventKindName(EventKind kind);
+const char* ChannelKindName(ChannelKind kind);  // "pipe", "socket", ...
 
 }  // namespace faultlab
 
