@@ -186,7 +186,11 @@ bool Trial::Settled(uint64_t now) const {
     if (p.reaped) continue;
     for (int w : p.workers) {
       const WorkerSlot& slot = sb.workers[w];
-      if (slot.state.load() == WorkerState::kFinished) continue;
+      WorkerState state = slot.state.load();
+      if (state == WorkerState::kFinished) continue;
+      // Not started yet (its subject is still coming up): it has not had
+      // its chance to run into the hang, so nothing is settled.
+      if (state == WorkerState::kPending) return false;
       const std::vector<int>& hung = obs_.hang.hung;
       if (std::find(hung.begin(), hung.end(), w) != hung.end()) continue;
       uint64_t since = slot.blocked_since_ns.load();
