@@ -4,8 +4,10 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <vector>
 
 namespace faultlab::bench {
 
@@ -15,12 +17,27 @@ inline uint64_t NowNs() {
   return uint64_t(ts.tv_sec) * 1000000000ull + ts.tv_nsec;
 }
 
-// Mean nanoseconds per call of f over n calls.
+// Median nanoseconds of one call of f, over n timed calls (the median,
+// not the mean: one descheduled call on a shared machine must not move it).
 template <typename F>
 double PerOp(int n, F f) {
-  uint64_t start = NowNs();
-  for (int i = 0; i < n; ++i) f();
-  return double(NowNs() - start) / n;
+  std::vector<double> t(n);
+  for (int i = 0; i < n; ++i) {
+    uint64_t start = NowNs();
+    f();
+    t[i] = double(NowNs() - start);
+  }
+  std::sort(t.begin(), t.end());
+  return t[n / 2];
+}
+
+// Median over `rounds` of f(), a figure measured by a whole round.
+template <typename F>
+double MedianOf(int rounds, F f) {
+  std::vector<double> t;
+  for (int i = 0; i < rounds; ++i) t.push_back(f());
+  std::sort(t.begin(), t.end());
+  return t[rounds / 2];
 }
 
 // "name  12.3 us  (4.56x base)".
