@@ -12,8 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "harness/exit_status.h"
-#include "harness/heap_evidence.h"
 #include "harness/hang_detector.h"
+#include "harness/heap_evidence.h"
 #include "workers/message.h"
 
 namespace faultlab {
@@ -73,7 +73,7 @@ class Classifier {
   std::vector<int> process_of_;
   std::vector<bool> hung_;
   std::vector<WaitEdge> waits_;  // the wait-for graph as the trial ended
-  int crashed_ = -1;  // worker with a crash record
+  int crashed_ = -1;             // worker with a crash record
 };
 
 StackResult Classifier::Stack(int w, const CrashRecord& rec) {
@@ -114,7 +114,7 @@ std::string Classifier::BlockedText(int w) const {
   if (slot.blocked.load() == BlockKind::kLock && on >= 0 && on < kMaxLocks) {
     int owner = sb_.locks[on].owner.load();
     return absl::StrCat("blocked on ", SlotText(sb_.locks[on].name, 16),
-                        owner >= 0
+                        owner >= 0 && owner < int(s_.workers.size())
                             ? absl::StrCat(" held by ", s_.workers[owner].name)
                             : std::string(),
                         " for ", ms, " ms");
@@ -123,9 +123,9 @@ std::string Classifier::BlockedText(int w) const {
   const Channel& c = s_.channels[on];
   bool read = slot.blocked.load() == BlockKind::kRead;
   int peer = read ? c.from : c.to;
-  std::string text = absl::StrCat(
-      "blocked ", read ? "reading " : "writing ", ChannelKindName(c.kind), " ",
-      c.name, " for ", ms, " ms");
+  std::string text =
+      absl::StrCat("blocked ", read ? "reading " : "writing ",
+                   ChannelKindName(c.kind), " ", c.name, " for ", ms, " ms");
   // The bytes queued when the block was recorded: a full pipe shows what it
   // holds, an empty one shows 0.
   EventKind block_event =
@@ -173,12 +173,12 @@ std::string Classifier::HeldLocksText(int w) const {
   }
   if (held.empty()) return "";
   const uint64_t beat = sb_.workers[w].heartbeat_ns.load();
-  return absl::StrCat("holds ", held,
-                      wanted.empty() ? "" : absl::StrCat(" (wanted by ",
-                                                         wanted, ")"),
-                      " and never releases it; alive, last heartbeat ",
-                      obs_.end_ns > beat ? (obs_.end_ns - beat) / 1000000 : 0,
-                      " ms before the end");
+  return absl::StrCat(
+      "holds ", held,
+      wanted.empty() ? "" : absl::StrCat(" (wanted by ", wanted, ")"),
+      " and never releases it; alive, last heartbeat ",
+      obs_.end_ns > beat ? (obs_.end_ns - beat) / 1000000 : 0,
+      " ms before the end");
 }
 
 EventResult Classifier::EventText(const Event& e) const {

@@ -1,8 +1,10 @@
 // faultlab: the supervisor's command line. It never runs worker code.
 #include <limits.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 
@@ -26,12 +28,15 @@ std::string DefaultWorkerExe() {
 int main(int argc, char** argv) {
   // Before any other descriptor is opened: see ReserveLowDescriptors().
   faultlab::ReserveLowDescriptors();
+  // A closed stdout (`faultlab run ... | head`) must not kill the
+  // supervisor mid-run; subjects get the default action back at spawn.
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app{"faultlab: fault-isolation and crash-resilience test harness"};
   app.require_subcommand(1);
 
   faultlab::RunOptions run;
   std::string placement = "both";
-  uint64_t seed = 0;
+  std::string seed;
   auto* run_cmd =
       app.add_subcommand("run", "run scenarios and check their expectations");
   run_cmd->add_option("scenario", run.scenarios, "scenario files")->required();
@@ -42,7 +47,17 @@ int main(int argc, char** argv) {
                    "trials per placement (seeds S, S+1, ...)")
       ->check(CLI::Range(1, 10000));
   auto* seed_opt =
-      run_cmd->add_option("--seed", seed, "override every scenario's seed");
+      run_cmd->add_option("--seed", seed, "override every scenario's seed")
+          ->check(CLI::Validator(
+              [](std::string& v) -> std::string {
+                char* end = nullptr;
+                errno = 0;
+                long long x = std::strtoll(v.c_str(), &end, 10);
+                if (v.empty() || *end || errno || x < 0)
+                  return "expected an integer from 0 to 9223372036854775807";
+                return "";
+              },
+              "SEED"));
   run_cmd->add_option("--json", run.json_path, "write the result JSON here");
   run_cmd->add_option("--junit", run.junit_path, "write JUnit XML here");
   run_cmd->add_option("--html", run.html_path, "write the HTML report here");
@@ -84,7 +99,7 @@ int main(int argc, char** argv) {
     if (placement == "thread") run.placements = {faultlab::Placement::kThread};
     if (placement == "process")
       run.placements = {faultlab::Placement::kProcess};
-    if (*seed_opt) run.seed = seed;
+    if (*seed_opt) run.seed = std::strtoull(seed.c_str(), nullptr, 10);
     run.worker_exe = DefaultWorkerExe();
     run.command_line = "faultlab";
     for (int i = 1; i < argc; ++i)

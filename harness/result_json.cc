@@ -35,13 +35,13 @@ json WorkerJson(const WorkerResult& w) {
   json progress = json::array(), events = json::array();
   for (auto [t, n] : w.progress) progress.push_back({t, n});
   for (const EventResult& e : w.events)
-    events.push_back({{"t_ms", e.t_ms},
-                      {"channel", e.channel},
-                      {"kind", e.kind},
-                      {"bytes_queued", e.bytes_queued < 0
-                                           ? json(nullptr)
-                                           : json(e.bytes_queued)},
-                      {"detail", e.detail}});
+    events.push_back(
+        {{"t_ms", e.t_ms},
+         {"channel", e.channel},
+         {"kind", e.kind},
+         {"bytes_queued",
+          e.bytes_queued < 0 ? json(nullptr) : json(e.bytes_queued)},
+         {"detail", e.detail}});
   return {{"name", w.name},
           {"role", w.role},
           {"outcome", std::string(OutcomeName(w.outcome))},

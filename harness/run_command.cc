@@ -54,13 +54,31 @@ class Outputs {
   bool Write(const RunResult& r, bool final) {
     nlohmann::json j = ToJson(r);
     bool ok = true;
-    if (!json_.empty()) ok &= WriteFileAtomic(json_, j.dump(2) + "\n");
+    // Text from a scenario or a dying worker may be broken UTF-8: replace,
+    // never throw.
+    if (!json_.empty())
+      ok &= WriteFileAtomic(
+          json_,
+          j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+              "\n");
     if (!junit_.empty()) ok &= WriteFileAtomic(junit_, reports::RenderJunit(j));
     if (final && !html_.empty()) {
-      ok &= WriteFileAtomic(html_, reports::RenderHtml(j));
-      std::cerr << "faultlab: HTML report: " << html_ << "\n";
+      bool html_ok = WriteFileAtomic(html_, reports::RenderHtml(j));
+      if (html_ok) std::cerr << "faultlab: HTML report: " << html_ << "\n";
+      ok &= html_ok;
     }
     return ok;
+  }
+
+  // Before any trial: every output can be written (its directory exists
+  // and is writable), so a bad path fails at once, not after the run.
+  bool Writable() const {
+    for (const std::string* p : {&json_, &junit_, &html_}) {
+      if (p->empty()) continue;
+      if (!WriteFileAtomic(*p + ".probe", "")) return false;
+      unlink((*p + ".probe").c_str());
+    }
+    return true;
   }
 
  private:
@@ -128,7 +146,7 @@ int RunCommand(const RunOptions& opts) {
   bool harness_error = false;
   // The files exist, well-formed, from the start; each finished trial
   // rewrites them.
-  if (!outputs.Write(run, false)) return 2;
+  if (!outputs.Writable() || !outputs.Write(run, false)) return 2;
 
   for (const Scenario& s : scenarios) {
     if (runner.interrupted() || harness_error) break;
@@ -210,8 +228,8 @@ int ReportCommand(const std::string& json_path, const std::string& html_path,
     return 2;
   }
   nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded() || !j.is_object() ||
-      j.value("schema", "") != "faultlab.result/1") {
+  if (j.is_discarded() || !j.is_object() || !j.contains("schema") ||
+      !j["schema"].is_string() || j["schema"] != "faultlab.result/1") {
     std::cerr << json_path
               << ": error: expected a faultlab.result/1 JSON document\n";
     return 2;

@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -60,8 +61,8 @@ std::vector<FaultVariant> VariantsOf(FaultKind k) {
     case FaultKind::kSegfault:
       return {V::kNullWrite, V::kWildPointer, V::kStackOverflow};
     case FaultKind::kHeapOverwrite:
-      return {V::kOverflow, V::kSibling, V::kShm, V::kDoubleFree,
-              V::kUseAfterFree, V::kShared};
+      return {V::kOverflow,   V::kSibling,      V::kShm,
+              V::kDoubleFree, V::kUseAfterFree, V::kShared};
     case FaultKind::kDeadlock:
       return {V::kLockOrder, V::kHeldForever, V::kPipeCycle, V::kSelf};
     case FaultKind::kHang:
@@ -81,8 +82,7 @@ class Loader {
     Map(root, "the scenario",
         {"name", "description", "seed", "deadline_ms", "placements", "workers",
          "channels", "fault", "expect"});
-    s.name = Required(root, "name", "the scenario").as<std::string>();
-    if (s.name.empty()) Fail(root["name"], "name must not be empty");
+    s.name = Name(Required(root, "name", "the scenario"), "name", 64);
     if (auto n = root["description"]) s.description = String(n);
     if (auto n = root["seed"])
       s.seed = Int(n, 0, std::numeric_limits<int64_t>::max(), "seed");
@@ -105,8 +105,12 @@ class Loader {
   void Map(const YAML::Node& n, const std::string& what,
            const std::vector<std::string>& keys) {
     if (!n.IsMap()) Fail(n, absl::StrCat("expected ", what, " as a mapping"));
+    std::set<std::string> seen;
     for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) Fail(kv.first, "expected a plain key");
       std::string key = kv.first.Scalar();
+      if (!seen.insert(key).second)
+        Fail(kv.first, absl::StrCat("key '", key, "' given twice in ", what));
       if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
       std::string msg = absl::StrCat("unknown key '", key, "' in ", what);
       std::string near = NearestName(key, keys);
@@ -128,6 +132,19 @@ class Loader {
   std::string String(const YAML::Node& n) {
     if (!n.IsScalar()) Fail(n, "expected a string");
     return n.Scalar();
+  }
+
+  // A name that goes into fixed-size slots, thread names and reports.
+  std::string Name(const YAML::Node& n, const char* what, size_t max_len) {
+    if (n.IsNull()) Fail(n, absl::StrCat(what, " must not be empty"));
+    std::string v = String(n);
+    if (v.empty() || v.size() > max_len ||
+        v.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+            "0123456789_-") != std::string::npos)
+      Fail(n, absl::StrCat(what, " needs 1 to ", max_len,
+                           " letters, digits, '_' or '-', got '", v, "'"));
+    return v;
   }
 
   int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
@@ -190,11 +207,9 @@ class Loader {
            "policy", "state_records"});
       Worker proto;
       proto.role = Enum(Required(w, "role", "a worker"), kRoles, "role");
-      proto.group = w["name"] ? String(w["name"]) : RoleName(proto.role);
-      if (proto.group.empty() ||
-          proto.group.find_first_of("[]>, ") != std::string::npos)
-        Fail(w["name"] ? w["name"] : w,
-             "a worker name needs letters, digits, '_' or '-' only");
+      // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
+      proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
+                              : RoleName(proto.role);
       if (groups_.count(proto.group))
         Fail(w, absl::StrCat("two worker groups are named '", proto.group,
                              "'; give one a 'name'"));
@@ -525,12 +540,19 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": error: is a directory, expected a scenario file"));
   std::ifstream in(path);
   if (!in)
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": error: cannot open the scenario file"));
   std::stringstream ss;
   ss << in.rdbuf();
+  if (in.bad())
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": error: cannot read the scenario file"));
   return LoadScenarioText(ss.str(), path);
 }
 

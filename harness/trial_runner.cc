@@ -292,9 +292,8 @@ void Trial::KillAndReapAll() {
     kill(p.pid, SIGKILL);  // in case it left the group
     int status = 0;
     pid_t got = 0;
-    while ((got = RetryEintr([&] {
-              return waitpid(p.pid, &status, WNOHANG);
-            })) == 0 &&
+    while ((got = RetryEintr(
+                [&] { return waitpid(p.pid, &status, WNOHANG); })) == 0 &&
            MonotonicNs() < until)
       usleep(500);
     if (got == p.pid) {

@@ -136,6 +136,9 @@ TEST(E2eCoreTest, BadScenariosExitTwoWithPositionAndNothingRuns) {
       {"bad_number.yaml",
        "bad_number.yaml:5:15: error: messages must be between 0 and 1000000, "
        "got -5"},
+      {"bad_duplicate_key.yaml",
+       "bad_duplicate_key.yaml:3:22: error: key 'role' given twice in a "
+       "worker"},
       {"bad_syntax.yaml",
        "bad_syntax.yaml:5:9: error: end of sequence flow not found"},
   };
@@ -153,6 +156,53 @@ TEST(E2eCoreTest, BadScenariosExitTwoWithPositionAndNothingRuns) {
   RunOutput missing = RunFaultlab({"run", "/nonexistent.yaml"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("cannot open"), std::string::npos);
+}
+
+TEST(E2eCoreTest, HostileCommandLinesAndInputsExitTwoBeforeAnyTrial) {
+  std::string dir = TempDir();
+  RunOutput seed = RunFaultlab({"run", "--seed", "-1", Scenario("exit.yaml")});
+  EXPECT_EQ(seed.exit_code, 2) << seed.err;
+  RunOutput html = RunFaultlab(
+      {"run", "--html", "/nonexistent/dir/x.html", Scenario("exit.yaml")});
+  EXPECT_EQ(html.exit_code, 2);
+  EXPECT_EQ(html.out.find("exit"), std::string::npos) << "no trial may run";
+  RunOutput directory =
+      RunFaultlab({"validate", SourceDir() + "/scenarios"}, false);
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_NE(directory.err.find("is a directory"), std::string::npos);
+  for (const char* text : {"{\"schema\":5}", "[1,2]", "not json", "{}"}) {
+    std::ofstream(dir + "/r.json") << text;
+    RunOutput r = RunFaultlab(
+        {"report", dir + "/r.json", "--html", dir + "/r.html"}, false);
+    EXPECT_EQ(r.exit_code, 2) << text << r.err;
+  }
+}
+
+TEST(E2eCoreTest, NothingToSendIsNotCorruption) {
+  RunOutput r =
+      RunFaultlab({"run", SourceDir() + "/tests/data/zero_messages.yaml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Worker(r.json, "process", "sink[1]")["verified"], true);
+}
+
+// `faultlab run ... | head -1`: a closed stdout must not kill the run.
+TEST(E2eCoreTest, ClosedStdoutDoesNotStopTheRun) {
+  std::string dir = TempDir();
+  std::string cmd = BinaryDir() + "/bin/faultlab run " +
+                    Scenario("segfault.yaml") + " " + Scenario("exit.yaml") +
+                    " --json " + dir +
+                    "/r.json | head -c 1 >/dev/null; echo ${PIPESTATUS[0]}";
+  FILE* p = popen(("bash -c '" + cmd + "'").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[32] = {};
+  ASSERT_NE(fgets(buf, sizeof buf, p), nullptr);
+  pclose(p);
+  EXPECT_EQ(std::string(buf), "0\n");
+  std::ifstream in(dir + "/r.json");
+  json j = json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_TRUE(j["complete"].get<bool>());
+  EXPECT_EQ(j["scenarios"].size(), 2u);
 }
 
 TEST(E2eCoreTest, ValidateAcceptsEveryShippedScenario) {

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 
 namespace faultlab {
@@ -60,10 +61,15 @@ void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
   Unwind(ucontext, rec);
 }
 
+// The first thread of this process to crash; per process, not in the
+// shared scoreboard, so a crash in one subject never silences another's.
+std::atomic<uint32_t> g_crashing{0};
+static_assert(std::atomic<uint32_t>::is_always_lock_free);
+
 void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
   uint32_t expected = 0;
-  if (g_sb && g_sb->header.crashing.compare_exchange_strong(
-                  expected, uint32_t(Gettid()))) {
+  if (g_sb &&
+      g_crashing.compare_exchange_strong(expected, uint32_t(Gettid()))) {
     int w = t_worker;
     if (w >= 0) {
       CrashRecord& rec = g_sb->workers[w].crash;

@@ -230,8 +230,9 @@ struct ScoreboardHeader {
   uint32_t n_workers;
   uint32_t n_channels;
   uint64_t seed;
-  uint64_t epoch_ns;               // trial start, CLOCK_MONOTONIC
-  std::atomic<uint32_t> crashing;  // set by the first crash handler to run
+  uint64_t epoch_ns;  // trial start, CLOCK_MONOTONIC
+  std::atomic<uint32_t>
+      unused_crashing;  // kept for layout; see crash_handler.cc
 };
 
 struct Scoreboard {
