@@ -13,13 +13,7 @@ namespace {
 
 using nlohmann::json;
 
-int Count(const std::string& hay, std::string_view needle) {
-  int n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos;
-       p = hay.find(needle, p + 1))
-    ++n;
-  return n;
-}
+using internal::Count;
 
 TEST(HtmlReportTest, ShowsVerdictsOutcomesAndFrames) {
   std::string html = RenderHtml(internal::LoadSampleResult());

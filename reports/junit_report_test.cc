@@ -17,13 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-int Count(const std::string& hay, std::string_view needle) {
-  int n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos;
-       p = hay.find(needle, p + 1))
-    ++n;
-  return n;
-}
+using internal::Count;
 
 // A minimal well-formedness check: tags nest and close, attributes are quoted,
 // text holds no raw '<' or bare '&', and no character is illegal in XML 1.0.

@@ -182,12 +182,22 @@ void PlaceRing(Board& b, uint32_t heartbeat_ms) {
   close(fd);
 }
 
+// Both ends of shm channel 0, as writer worker 0 and reader worker 1.
+struct RingPair {
+  explicit RingPair(Board& b) : wctx(b.sb, 0), rctx(b.sb, 1) {
+    PlaceRing(b, 0);
+    w = OpenChannelEnd(&wctx, 0, true);
+    r = OpenChannelEnd(&rctx, 0, false);
+  }
+  WorkerContext wctx, rctx;
+  std::unique_ptr<ChannelEnd> w, r;
+};
+
 TEST(ShmChannelTest, FramesPassAndWriterCloseIsEof) {
   Board b;
-  PlaceRing(b, 0);
-  WorkerContext wctx(b.sb, 0), rctx(b.sb, 1);
-  auto w = OpenChannelEnd(&wctx, 0, true);
-  auto r = OpenChannelEnd(&rctx, 0, false);
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
   ASSERT_TRUE(w && r);
   unsigned char payload[32] = {1, 2, 3};
   FrameHeader h = MakeHeader(0, payload, sizeof payload), got;
@@ -205,10 +215,9 @@ TEST(ShmChannelTest, FramesPassAndWriterCloseIsEof) {
 
 TEST(ShmChannelTest, ReaderClosedIsEpipeForTheWriter) {
   Board b;
-  PlaceRing(b, 0);
-  WorkerContext wctx(b.sb, 0), rctx(b.sb, 1);
-  auto w = OpenChannelEnd(&wctx, 0, true);
-  auto r = OpenChannelEnd(&rctx, 0, false);
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
   ASSERT_TRUE(w && r);
   r->Close();
   unsigned char payload[32] = {};
@@ -219,10 +228,9 @@ TEST(ShmChannelTest, ReaderClosedIsEpipeForTheWriter) {
 
 TEST(ShmChannelTest, OwnerDiedInTheLockIsOwnerDead) {
   Board b;
-  PlaceRing(b, 0);
-  WorkerContext wctx(b.sb, 0), rctx(b.sb, 1);
-  auto w = OpenChannelEnd(&wctx, 0, true);
-  auto r = OpenChannelEnd(&rctx, 0, false);
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
   ASSERT_TRUE(w && r);
   // The writer's thread takes the ring lock and ends without unlocking: the
   // kernel marks the robust mutex's owner dead.
@@ -254,10 +262,9 @@ TEST(ShmChannelTest, SilentWriterIsPeerDeadAfterTheHeartbeat) {
 
 TEST(ShmChannelTest, NoHeartbeatMeansNoVerdict) {
   Board b;
-  PlaceRing(b, 0);
-  WorkerContext wctx(b.sb, 0), rctx(b.sb, 1);
-  auto w = OpenChannelEnd(&wctx, 0, true);
-  auto r = OpenChannelEnd(&rctx, 0, false);
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
   ASSERT_TRUE(w && r);
   FrameHeader got;
   std::vector<unsigned char> buf(kMaxPayload);

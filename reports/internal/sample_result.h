@@ -8,6 +8,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #ifndef FAULTLAB_REPORTS_TESTDATA
 #error "FAULTLAB_REPORTS_TESTDATA must name reports/testdata"
@@ -21,6 +23,15 @@ inline nlohmann::json LoadSampleResult() {
     throw std::runtime_error("cannot open " FAULTLAB_REPORTS_TESTDATA
                              "/sample_result.json");
   return nlohmann::json::parse(in);
+}
+
+// How often `needle` occurs in `hay` (overlapping).
+inline int Count(const std::string& hay, std::string_view needle) {
+  int n = 0;
+  for (size_t p = hay.find(needle); p != std::string::npos;
+       p = hay.find(needle, p + 1))
+    ++n;
+  return n;
 }
 
 }  // namespace faultlab::reports::internal
