@@ -91,6 +91,7 @@ class Loader {
     if (auto n = root["placements"]) s.placements = Placements(n);
     LoadWorkers(Required(root, "workers", "the scenario"), s);
     if (auto n = root["channels"]) LoadChannels(n, s);
+    CheckTopology(root, s);
     if (auto n = root["fault"]) LoadFault(n, s);
     if (auto n = root["expect"]) LoadExpect(n, s);
     return s;
@@ -230,6 +231,27 @@ class Loader {
         groups_[proto.group].push_back(s.workers.size());
         s.workers.push_back(x);
       }
+    }
+  }
+
+  // Every relay and sink needs an input, every producer and relay an output;
+  // without one the worker has nothing to do and would "complete" vacuously.
+  void CheckTopology(const YAML::Node& root, const Scenario& s) {
+    for (size_t w = 0; w < s.workers.size(); ++w) {
+      bool in = false, out = false;
+      for (const Channel& c : s.channels) {
+        in |= c.to == int(w);
+        out |= c.from == int(w);
+      }
+      const Role r = s.workers[w].role;
+      const YAML::Node at =
+          root["channels"] ? root["channels"] : root["workers"];
+      if ((r == Role::kRelay || r == Role::kSink) && !in)
+        Fail(at, absl::StrCat(s.workers[w].name, " (", RoleName(r),
+                              ") has no input channel; add one to it"));
+      if ((r == Role::kProducer || r == Role::kRelay) && !out)
+        Fail(at, absl::StrCat(s.workers[w].name, " (", RoleName(r),
+                              ") has no output channel; add one from it"));
     }
   }
 

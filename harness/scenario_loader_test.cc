@@ -137,6 +137,28 @@ TEST(ScenarioLoaderTest, ExpectationForAPlacementNotRunIsAnError) {
             std::string::npos);
 }
 
+TEST(ScenarioLoaderTest, WorkersWithNothingToDoAreErrors) {
+  EXPECT_NE(
+      ErrorOf("name: x\nworkers:\n  - {role: producer}\n  - {role: sink}\n")
+          .find("x.yaml:3:3: error: producer[0] (producer) has no output "
+                "channel"),
+      std::string::npos);
+  EXPECT_NE(
+      ErrorOf("name: x\nworkers:\n  - {role: producer}\n  - {role: relay}\n"
+              "  - {role: sink}\nchannels:\n  - {from: producer, to: sink}\n")
+          .find("relay[0] (relay) has no input channel"),
+      std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, DuplicateKeysAndBadNames) {
+  EXPECT_NE(ErrorOf("name: x\nname: y\nworkers: [{role: idle}]\n")
+                .find("x.yaml:2:1: error: key 'name' given twice"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: x\nworkers: [{role: idle, name: \"a b\"}]\n")
+                .find("a worker name needs 1 to 18 letters"),
+            std::string::npos);
+}
+
 TEST(ScenarioLoaderTest, NearestName) {
   EXPECT_EQ(NearestName("procuder", {"producer", "relay"}), "producer");
   EXPECT_EQ(NearestName("zzzzzz", {"producer", "relay"}), "");
