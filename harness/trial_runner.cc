@@ -261,7 +261,9 @@ void Trial::CaptureStacks() {
         asked.push_back({w, before});
     }
   }
-  uint64_t until = MonotonicNs() + 100'000'000;
+  // Bounded: a thread that cannot run its handler in time (a loaded
+  // machine) simply has no stack in the report.
+  uint64_t until = MonotonicNs() + 300'000'000;
   for (auto [w, before] : asked)
     while (sb.workers[w].snapshot.present.load() == before &&
            MonotonicNs() < until)
