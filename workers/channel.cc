@@ -8,6 +8,12 @@
 #include "workers/worker_context.h"
 
 namespace faultlab {
+namespace {
+
+// A wait shorter than this is ordinary pacing, not worth an event.
+constexpr uint64_t kBlockedEventNs = 50'000'000;
+
+}  // namespace
 void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
   ctx_->Event(kind, channel_, queued, value);
   has_event_ = true;
@@ -16,10 +22,21 @@ void ChannelEnd::Record(EventKind kind, int64_t queued, int64_t value) {
   last_value_ = value;
 }
 
+void ChannelEnd::FullWaitSlice(FullWait& w, uint64_t now, int64_t queued,
+                               int64_t value) {
+  if (!w.blocked_since) {
+    w.blocked_since = now;
+    ctx_->SetBlocked(BlockKind::kWrite, channel_);
+  }
+  if (!w.reported && now - w.blocked_since > kBlockedEventNs) {
+    w.reported = true;
+    Record(EventKind::kBlockedFull, queued, value);
+  }
+}
+
 int ChannelEnd::EmptyWaitSlice(EmptyWait& w, bool timed, int timeout_ms,
                                uint64_t now, int64_t queued, int64_t value,
                                int slice_ms) {
-  constexpr uint64_t kBlockedEventNs = 50'000'000;
   int wait_ms = slice_ms;
   if (timed) {
     uint64_t spent = now - w.start, limit = uint64_t(timeout_ms) * 1000000;

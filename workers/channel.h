@@ -89,6 +89,15 @@ class ChannelEnd {
   int EmptyWaitSlice(EmptyWait& w, bool timed, int timeout_ms, uint64_t now,
                      int64_t queued, int64_t value, int slice_ms);
 
+  // An in-progress wait on a full channel.
+  struct FullWait {
+    uint64_t blocked_since = 0;  // when the wait was published; 0 = not
+    bool reported = false;       // blocked_full recorded
+  };
+  // One slice of a full-channel wait: publishes the wait, and records
+  // blocked_full (with `queued` and `value`) once it has lasted long enough.
+  void FullWaitSlice(FullWait& w, uint64_t now, int64_t queued, int64_t value);
+
   // Records an event on this channel into the worker's slot and remembers it.
   void Record(EventKind kind, int64_t queued, int64_t value);
 

@@ -20,8 +20,6 @@ namespace faultlab {
 namespace {
 
 constexpr int kSliceMs = 20;
-// A wait shorter than this is ordinary pacing, not worth an event.
-constexpr uint64_t kBlockedEventNs = 50'000'000;
 
 class FdChannelEnd : public ChannelEnd {
  public:
@@ -37,8 +35,7 @@ class FdChannelEnd : public ChannelEnd {
     std::memcpy(buf, &h, sizeof h);
     std::memcpy(buf + sizeof h, payload, h.length);
     size_t total = sizeof h + h.length, done = 0;
-    uint64_t blocked_since = 0;
-    bool reported = false;
+    FullWait w;
     while (done < total) {
       ssize_t n = write(fd_, buf + done, total - done);
       if (n > 0) {
@@ -65,20 +62,12 @@ class FdChannelEnd : public ChannelEnd {
         return IoResult::kPeerGone;
       }
       // Full: wait for room, keeping the heartbeat.
-      uint64_t now = MonotonicNs();
-      if (!blocked_since) {
-        blocked_since = now;
-        ctx_->SetBlocked(BlockKind::kWrite, channel_);
-      }
-      if (!reported && now - blocked_since > kBlockedEventNs) {
-        reported = true;
-        Record(EventKind::kBlockedFull, Queued(), done);
-      }
+      FullWaitSlice(w, MonotonicNs(), Queued(), done);
       pollfd p{fd_, POLLOUT, 0};
       poll(&p, 1, kSliceMs);
       ctx_->Tick();
     }
-    if (blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
+    if (w.blocked_since) ctx_->SetBlocked(BlockKind::kNone, -1);
     return IoResult::kOk;
   }
 

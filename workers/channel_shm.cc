@@ -22,7 +22,6 @@ namespace {
 
 constexpr int kSliceMs = 10;
 // A wait shorter than this is ordinary pacing, not worth an event.
-constexpr uint64_t kBlockedEventNs = 50'000'000;
 
 void FutexWait(std::atomic<uint32_t>* word, uint32_t seen, int ms) {
   timespec ts{0, long(ms) * 1000000};
@@ -66,8 +65,7 @@ class ShmChannelEnd : public ChannelEnd {
     if (!Lock()) return 0;
     uint64_t head = ring_->head.load(), tail = ring_->tail.load();
     uint64_t n = std::min<uint64_t>(bytes, head - tail);
-    for (uint64_t i = 0; i < n; ++i)
-      ring_->data[(tail + i) % ring_->capacity] = pattern;
+    Fill(tail, n, pattern);
     if (n == 0 && writer_) {
       scribble_bytes_ = bytes;
       scribble_pattern_ = pattern;
@@ -78,8 +76,7 @@ class ShmChannelEnd : public ChannelEnd {
 
   IoResult Write(const FrameHeader& h, const unsigned char* payload) override {
     const uint64_t need = sizeof h + h.length;
-    uint64_t blocked_since = 0;
-    bool reported = false;
+    FullWait w;
     for (;;) {
       if (!Lock()) return IoResult::kPeerGone;
       if (ring_->reader_closed.load()) {
@@ -93,9 +90,8 @@ class ShmChannelEnd : public ChannelEnd {
         Copy(head, reinterpret_cast<const unsigned char*>(&h), sizeof h);
         Copy(head + sizeof h, payload, h.length);
         if (scribble_bytes_) {  // armed by ScribbleUnread()
-          for (uint64_t i = 0; i < std::min<uint64_t>(need, scribble_bytes_);
-               ++i)
-            ring_->data[(head + i) % ring_->capacity] = scribble_pattern_;
+          Fill(head, std::min<uint64_t>(need, scribble_bytes_),
+               scribble_pattern_);
           scribble_bytes_ = 0;
         }
         ring_->head.store(head + need);
@@ -104,15 +100,7 @@ class ShmChannelEnd : public ChannelEnd {
         return Unblock(IoResult::kOk);
       }
       pthread_mutex_unlock(Mutex());
-      uint64_t now = MonotonicNs();
-      if (!blocked_since) {
-        blocked_since = now;
-        ctx_->SetBlocked(BlockKind::kWrite, channel_);
-      }
-      if (!reported && now - blocked_since > kBlockedEventNs) {
-        reported = true;
-        Record(EventKind::kBlockedFull, Queued(), 0);
-      }
+      FullWaitSlice(w, MonotonicNs(), Queued(), 0);
       if (PeerStale(ring_->reader_heartbeat_ns))
         return Unblock(IoResult::kPeerGone);
       FutexWait(&ring_->space_seq, seen, kSliceMs);
@@ -211,6 +199,10 @@ class ShmChannelEnd : public ChannelEnd {
   void Copy(uint64_t at, const unsigned char* src, size_t n) {
     for (size_t i = 0; i < n; ++i)
       ring_->data[(at + i) % ring_->capacity] = src[i];
+  }
+  void Fill(uint64_t at, size_t n, uint8_t pattern) {
+    for (size_t i = 0; i < n; ++i)
+      ring_->data[(at + i) % ring_->capacity] = pattern;
   }
   void Peek(uint64_t at, unsigned char* dst, size_t n) {
     for (size_t i = 0; i < n; ++i)
