@@ -30,6 +30,8 @@ using internal::Str;
 using nlohmann::json;
 
 constexpr const char* kPlacements[] = {"thread", "process"};
+// Command lines longer than this fold into a <details> under the summary.
+constexpr size_t kShortCommand = 160;
 
 std::string E(std::string_view s) { return EscapeMarkup(s); }
 
@@ -89,9 +91,21 @@ void AppendHeader(const json& result, std::string* out) {
       scenarios.size(), "</b> scenario", scenarios.size() == 1 ? "" : "s",
       " · <b class=\"ok\">", passed, " passed</b> / <b class=\"",
       failed ? "bad" : "ok", "\">", failed, " failed</b> placements · run ",
-      E(RunTime(Str(result, "started", "?"))), " · seed ", E(seed),
-      "</p><p class=\"meta mono\">", E(Str(result, "command")), " · faultlab ",
-      E(Str(result, "faultlab_version", "?")), "</p>");
+      E(RunTime(Str(result, "started", "?"))), " · seed ", E(seed), "</p>");
+  // A run of many scenarios has a long command line; it folds away so the
+  // summary stays at the top of the page (print opens it).
+  std::string command = Str(result, "command");
+  std::string version = E(Str(result, "faultlab_version", "?"));
+  if (command.size() <= kShortCommand) {
+    absl::StrAppend(out, "<p class=\"meta mono\">", E(command), " · faultlab ",
+                    version, "</p>");
+  } else {
+    absl::StrAppend(out,
+                    "<details class=\"meta cmd\"><summary>command line · "
+                    "faultlab ",
+                    version, "</summary><p class=\"mono\">", E(command),
+                    "</p></details>");
+  }
   if (!Bool(result, "complete").value_or(true)) {
     absl::StrAppend(
         out,

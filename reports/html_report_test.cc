@@ -39,6 +39,26 @@ TEST(HtmlReportTest, ShowsVerdictsOutcomesAndFrames) {
   EXPECT_TRUE(absl::StrContains(html, "blast 0/2"));
 }
 
+TEST(HtmlReportTest, LongCommandLineFoldsAway) {
+  json result = internal::LoadSampleResult();
+  result["command"] = "faultlab run scenarios/segfault.yaml";
+  std::string html = RenderHtml(result);
+  EXPECT_TRUE(absl::StrContains(
+      html, "<p class=\"meta mono\">faultlab run scenarios/segfault.yaml"));
+  EXPECT_FALSE(absl::StrContains(html, "details class=\"meta cmd\""));
+
+  std::string long_command = "faultlab run";
+  for (int i = 0; i < 20; ++i) {
+    absl::StrAppend(&long_command, " /long/checkout/scenarios/s", i, ".yaml");
+  }
+  result["command"] = long_command;
+  html = RenderHtml(result);
+  EXPECT_TRUE(absl::StrContains(
+      html, absl::StrCat("<details class=\"meta cmd\"><summary>command line",
+                         " · faultlab ")));
+  EXPECT_TRUE(absl::StrContains(html, "/long/checkout/scenarios/s19.yaml"));
+}
+
 TEST(HtmlReportTest, DrawsBoxesTimelinesAndLinks) {
   std::string html = RenderHtml(internal::LoadSampleResult());
   EXPECT_EQ(Count(html, "<section class=\"scenario\""), 2);

@@ -20,6 +20,7 @@ h2{font-size:1.15rem;margin:0;display:flex;flex-wrap:wrap;gap:8px;align-items:ba
 h3{font-size:.95rem;margin:0;font-weight:600}
 a{color:#1c5fb8;text-decoration:none}a:hover{text-decoration:underline}
 code,pre,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.82rem}
+.meta,.mono,code{overflow-wrap:anywhere}
 .meta{color:var(--muted);margin:0 0 4px}
 .meta b{color:var(--fg);font-weight:600}
 .banner{background:#fff4e6;border:1px solid #ffc078;border-radius:6px;padding:6px 10px;margin:8px 0}
@@ -83,6 +84,8 @@ details{border-top:1px solid var(--line);padding:5px 0}
 details>summary{cursor:pointer;font-size:.88rem;color:#343a40}
 details>summary b{font-weight:600}
 details[open]>summary{margin-bottom:6px}
+details.cmd{border:0;padding:0 0 4px}details.cmd>summary{font-size:inherit;color:inherit}
+details.cmd p{margin:4px 0 0}
 pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px;margin:4px 0;
 white-space:pre-wrap;word-break:break-word;max-height:420px;overflow:auto}
 ol.frames{margin:4px 0;padding-left:0;list-style:none}
@@ -102,10 +105,11 @@ main{padding:12px 12px 32px}
 :root{font-size:14px}
 th,td{padding:5px 6px}
 .summary thead{display:none}
-.summary tr{display:grid;grid-template-columns:1fr 1fr;border-bottom:1px solid var(--line)}
+.summary tr{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);border-bottom:1px solid var(--line)}
 .summary td{border:0;padding:3px 8px}
 .summary td:first-child{grid-column:1/3;padding-top:8px;font-weight:600}
 .summary td.verdict{grid-column:1/3;white-space:normal;padding-bottom:8px}
+.summary td.ph{white-space:normal}.summary .blast{white-space:nowrap}
 .summary td.ph::before{content:attr(data-label);display:block;font-size:.7rem;color:var(--muted)}
 .tl svg{min-width:460px}
 .tl text{font-size:13px}

@@ -61,7 +61,33 @@ async function check(context, url, width, shot, expected, failures) {
     if (!text.includes(t)) failures.push(`${width}px: page text lacks ${JSON.stringify(t)}`);
   }
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
-  if (overflow > 0) failures.push(`${width}px: page scrolls sideways by ${overflow}px`);
+  if (overflow > 0) {
+    // Name the elements that stick out, innermost first, so a failure says
+    // which part of the report to fix.
+    const culprits = await page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        if (r.right <= innerWidth + 0.5 || r.width === 0) continue;
+        if ([...el.children].some((c) => c.getBoundingClientRect().right > innerWidth + 0.5)) continue;
+        const id = el.id ? `#${el.id}` : '';
+        const cls = el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : '';
+        out.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)} ` +
+                 `text=${JSON.stringify((el.textContent || '').slice(0, 60))}`);
+        if (out.length >= 5) break;
+      }
+      return out;
+    });
+    failures.push(`${width}px: page scrolls sideways by ${overflow}px; sticking out: ` +
+                  (culprits.join('; ') || 'nothing measurable'));
+  }
+  // The summary table may scroll inside itself on a wide page, never on a phone.
+  if (width < 640) {
+    const hidden = await page.evaluate(() =>
+      [...document.querySelectorAll('.summary')].map((e) => e.scrollWidth - e.clientWidth)
+        .filter((d) => d > 0));
+    if (hidden.length) failures.push(`${width}px: summary table hides ${hidden[0]}px sideways`);
+  }
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot ${shot} (${width}px wide)`);
   // Printing opens every collapsed block (the page's only script).
