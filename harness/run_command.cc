@@ -137,7 +137,8 @@ int RunCommand(const RunOptions& opts) {
   std::unique_ptr<Launcher> launcher = NewBoostLauncher();
   TrialRunner runner(launcher.get(), {.worker_exe = opts.worker_exe},
                      signal_fd);
-  Symbolizer symbolizer(FAULTLAB_SOURCE_DIR);
+  Symbolizer symbolizer(
+      {.source_dir = FAULTLAB_SOURCE_DIR, .main_exe = opts.worker_exe});
   Outputs outputs(opts);
   RunResult run;
   run.started = NowIso();

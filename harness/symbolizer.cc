@@ -1,5 +1,7 @@
 #include "harness/symbolizer.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/process/args.hpp>
@@ -7,10 +9,14 @@
 #include <boost/process/exe.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
+#include <cerrno>
+#include <chrono>
 #include <set>
+#include <string>
 #include <system_error>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 
 namespace faultlab {
 namespace {
@@ -22,34 +28,74 @@ std::string Basename(const std::string& p) {
   return s == std::string::npos ? p : p.substr(s + 1);
 }
 
+// Reads addr2line's whole output, or what came before the deadline.
+std::string ReadUntil(int fd, std::chrono::steady_clock::time_point deadline,
+                      bool* timed_out) {
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      *timed_out = true;
+      return text;
+    }
+    pollfd p{fd, POLLIN, 0};
+    int r = poll(&p, 1, int(std::min<int64_t>(left.count() + 1, 1'000)));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return text;
+    text.append(buf, size_t(n));
+  }
+}
+
 }  // namespace
 
 void Symbolizer::Resolve(const std::string& path,
                          const std::vector<uint64_t>& offsets) {
   std::vector<std::string> args = {"-f", "-C", "-e", path};
   for (uint64_t o : offsets) args.push_back(absl::StrFormat("0x%x", o));
-  bp::ipstream out;
-  std::error_code ec;
-  bp::child c(bp::exe = "/usr/bin/addr2line", bp::args = args,
-              bp::std_out > out, bp::std_err > bp::null, ec);
-  std::string fn, loc;
-  for (uint64_t o : offsets) {
+  std::vector<std::string> lines;
+  {
+    bp::pipe out;
+    std::error_code ec;
+    bp::child c(bp::exe = opts_.addr2line, bp::args = args, bp::std_out > out,
+                bp::std_err > bp::null, bp::std_in < bp::null, ec);
+    if (!ec) {
+      bool timed_out = false;
+      std::string text = ReadUntil(
+          out.native_source(), std::chrono::steady_clock::now() + opts_.timeout,
+          &timed_out);
+      out.close();
+      if (timed_out) {
+        kill(c.id(), SIGKILL);
+      } else {
+        lines = absl::StrSplit(text, '\n');
+      }
+      c.wait(ec);
+    }
+  }
+  for (size_t i = 0; i < offsets.size(); ++i) {
     FrameResult f;
     f.module = Basename(path);
-    if (!ec && std::getline(out, fn) && std::getline(out, loc)) {
+    if (2 * i + 1 < lines.size()) {
+      const std::string& fn = lines[2 * i];
+      const std::string& loc = lines[2 * i + 1];
       if (fn != "??") f.function = fn;
       size_t colon = loc.rfind(':');
       std::string file = loc.substr(0, colon);
       if (file != "??" && colon != std::string::npos) {
-        if (!source_dir_.empty() && file.rfind(source_dir_ + "/", 0) == 0)
-          file = file.substr(source_dir_.size() + 1);
+        const std::string& src = opts_.source_dir;
+        if (!src.empty() && file.rfind(src + "/", 0) == 0)
+          file = file.substr(src.size() + 1);
         f.file = file;
         f.line = std::atoi(loc.c_str() + colon + 1);
       }
     }
-    cache_[{path, o}] = f;
+    cache_[{path, offsets[i]}] = f;
   }
-  if (!ec) c.wait(ec);
 }
 
 std::vector<FrameResult> Symbolizer::Symbolize(const CrashRecord& rec,
@@ -72,6 +118,7 @@ std::vector<FrameResult> Symbolizer::Symbolize(const CrashRecord& rec,
       const Module& mod = slot.modules[m];
       if (lookup >= mod.start && lookup < mod.end) {
         w.path.assign(mod.path, strnlen(mod.path, sizeof mod.path));
+        if (w.path.empty()) w.path = opts_.main_exe;
         w.offset = lookup - mod.base;
         break;
       }

@@ -117,13 +117,12 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
   m.base = info->dlpi_addr;
   m.start = lo;
   m.end = hi;
+  // The main executable is left nameless: the supervisor launched it and
+  // knows its path, however long the checkout's path is.
   const char* name = info->dlpi_name;
-  if (name == nullptr || name[0] == '\0') {
-    ssize_t n = readlink("/proc/self/exe", m.path, sizeof m.path - 1);
-    m.path[n > 0 ? n : 0] = '\0';
-  } else {
-    std::strncpy(m.path, name, sizeof m.path - 1);
-  }
+  if (name == nullptr) name = "";
+  std::strncpy(m.path, name, sizeof m.path - 1);
+  m.path[sizeof m.path - 1] = '\0';
   ++slot.n_modules;
   return 0;
 }

@@ -161,7 +161,7 @@ struct Frame {
 struct Module {
   uint64_t base;        // load bias (dlpi_addr)
   uint64_t start, end;  // lowest and highest mapped address of its segments
-  char path[104];
+  char path[104];  // "" for the worker executable itself
 };
 
 struct CrashRecord {
