@@ -375,6 +375,15 @@ absl::StatusOr<TrialObservation> TrialRunner::Run(const Scenario& s,
   return obs;
 }
 
+bool TrialRunner::interrupted() {
+  if (!interrupted_ && signal_fd_ >= 0) {
+    signalfd_siginfo si;
+    if (RetryEintr([&] { return read(signal_fd_, &si, sizeof si); }) > 0)
+      interrupted_ = true;
+  }
+  return interrupted_;
+}
+
 int SetUpSupervisorSignals() {
   sigset_t set;
   sigemptyset(&set);

@@ -30,8 +30,9 @@ class TrialRunner {
 
   [[nodiscard]] absl::StatusOr<TrialObservation> Run(const Scenario& s,
                                                      const TrialPlan& plan);
-  // Set once the supervisor was told to stop; later trials do not start.
-  bool interrupted() const { return interrupted_; }
+  // True once the supervisor was told to stop, during a trial or between
+  // trials (a pending signal is read here); later trials do not start.
+  bool interrupted();
 
  private:
   Launcher* launcher_;
