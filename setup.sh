@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake pkg-config binutils
   libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
-  chromium libxml2-utils
+  chromium libxml2-utils python3
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when
 # there is none, since Debian's npm conflicts with such a nodejs.

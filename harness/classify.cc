@@ -344,9 +344,12 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
     r->detail = "its hang fault fired and it never finished";
   } else {
     r->outcome = Outcome::kKilled;
+    // What it had done tells a worker busy to the end (a livelock: frames
+    // going round a relay loop) from one that never got going.
     r->detail = absl::StrCat(
         "still running at the ",
-        obs_.deadline_hit ? "deadline" : "end of the trial", "; killed");
+        obs_.deadline_hit ? "deadline" : "end of the trial", " after ",
+        slot.progress.load(), " messages handled; killed");
   }
 }
 
