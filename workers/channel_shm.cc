@@ -132,6 +132,7 @@ class ShmChannelEnd : public ChannelEnd {
       }
       bool closed = ring_->writer_closed.load();
       pthread_mutex_unlock(Mutex());
+      if (owner_dead_) return Unblock(IoResult::kPeerGone);  // drained
       if (closed) {
         Record(EventKind::kEof, head - tail, 0);
         return Unblock(IoResult::kEof);
@@ -164,15 +165,20 @@ class ShmChannelEnd : public ChannelEnd {
     return reinterpret_cast<pthread_mutex_t*>(ring_->mutex);
   }
 
-  // Takes the ring lock. A dead owner is reported once and ends the channel.
+  // Takes the ring lock. A dead owner is reported once and ends the channel,
+  // but only after what it had committed: head moves under the lock only
+  // once a frame is whole, so frames before head are intact and a reader
+  // drains them first (Read); a writer has nobody left to write to.
   bool Lock() {
     int rc = pthread_mutex_lock(Mutex());
-    if (rc == 0) return true;
     if (rc == EOWNERDEAD) {
       Record(EventKind::kOwnerDead, Queued(), 0);
       pthread_mutex_consistent(Mutex());
-      pthread_mutex_unlock(Mutex());
+      owner_dead_ = true;
+      rc = 0;
     }
+    if (rc == 0 && (!owner_dead_ || !writer_)) return true;
+    if (rc == 0) pthread_mutex_unlock(Mutex());
     Unblock(IoResult::kPeerGone);
     return false;
   }
@@ -215,6 +221,7 @@ class ShmChannelEnd : public ChannelEnd {
   uint32_t heartbeat_ms_;
   uint64_t opened_ns_;
   bool closed_ = false;
+  bool owner_dead_ = false;    // the peer died holding the lock
   size_t scribble_bytes_ = 0;  // overwrite the next frame written; 0 = no
   uint8_t scribble_pattern_ = 0;
 };

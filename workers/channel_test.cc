@@ -242,6 +242,44 @@ TEST(ShmChannelTest, OwnerDiedInTheLockIsOwnerDead) {
   EXPECT_EQ(r->last_event(), EventKind::kOwnerDead);
 }
 
+TEST(ShmChannelTest, ReaderDrainsWhatADeadOwnerCommittedThenStops) {
+  Board b;
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
+  ASSERT_TRUE(w && r);
+  unsigned char payload[32];
+  for (uint64_t seq = 0; seq < 3; ++seq) {
+    FillPayload(1, seq, payload, sizeof payload);
+    ASSERT_EQ(w->Write(MakeHeader(seq, payload, sizeof payload), payload),
+              IoResult::kOk);
+  }
+  std::thread([&] { ASSERT_TRUE(w->HoldLock()); }).join();  // dies holding it
+  FrameHeader got;
+  std::vector<unsigned char> buf(kMaxPayload);
+  for (uint64_t seq = 0; seq < 3; ++seq) {
+    ASSERT_EQ(r->Read(&got, buf.data(), -1), IoResult::kOk) << seq;
+    EXPECT_EQ(got.seq, seq);
+  }
+  EXPECT_EQ(r->Read(&got, buf.data(), -1), IoResult::kPeerGone);
+  EXPECT_EQ(r->last_event(), EventKind::kOwnerDead);
+  EXPECT_EQ(r->Read(&got, buf.data(), -1), IoResult::kPeerGone);  // stays so
+}
+
+TEST(ShmChannelTest, WriterStopsAtOnceWhenTheReaderDiedInTheLock) {
+  Board b;
+  RingPair pair(b);
+  auto& w = pair.w;
+  auto& r = pair.r;
+  ASSERT_TRUE(w && r);
+  std::thread([&] { ASSERT_TRUE(r->HoldLock()); }).join();
+  unsigned char payload[32];
+  FillPayload(1, 0, payload, sizeof payload);
+  EXPECT_EQ(w->Write(MakeHeader(0, payload, sizeof payload), payload),
+            IoResult::kPeerGone);
+  EXPECT_TRUE(b.Has(0, EventKind::kOwnerDead));
+}
+
 TEST(ShmChannelTest, SilentWriterIsPeerDeadAfterTheHeartbeat) {
   Board b;
   PlaceRing(b, 30);
