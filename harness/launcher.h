@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,13 @@ class Launcher {
 
 // The real launcher (Boost.Process inside).
 std::unique_ptr<Launcher> NewBoostLauncher();
+
+// Every process the supervisor starts (subjects, addr2line) is started
+// under this lock. Boost.Process makes its exec-error pipe with pipe() and
+// marks it close-on-exec a moment later; a fork from another thread in that
+// moment (trials run in parallel with --jobs) would carry the pipe into an
+// unrelated child and stall this spawn until that child exits.
+std::mutex& SpawnMutex();
 
 inline constexpr int kReservedFds = 160;
 // Occupies descriptors 3..kReservedFds-1 with close-on-exec /dev/null, so

@@ -50,6 +50,7 @@ void SetUpChild(const ChildSetup& s) {
 class BoostLauncher : public Launcher {
  public:
   absl::StatusOr<pid_t> Spawn(const SpawnRequest& req) override {
+    std::lock_guard<std::mutex> lock(SpawnMutex());
     ReserveLowDescriptors();
     ChildSetup setup{&req, getpid()};
     std::error_code ec;
@@ -71,6 +72,11 @@ class BoostLauncher : public Launcher {
 
 std::unique_ptr<Launcher> NewBoostLauncher() {
   return std::make_unique<BoostLauncher>();
+}
+
+std::mutex& SpawnMutex() {
+  static std::mutex m;
+  return m;
 }
 
 void ReserveLowDescriptors() {

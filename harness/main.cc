@@ -46,6 +46,11 @@ int main(int argc, char** argv) {
       ->add_option("--repeat", run.repeat,
                    "trials per placement (seeds S, S+1, ...)")
       ->check(CLI::Range(1, 10000));
+  run_cmd
+      ->add_option("-j,--jobs", run.jobs,
+                   "trials run at once (default 1; more shortens a run but "
+                   "shares the CPUs between trials)")
+      ->check(CLI::Range(1, 64));
   auto* seed_opt =
       run_cmd->add_option("--seed", seed, "override every scenario's seed")
           ->check(CLI::Validator(

@@ -5,9 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <fstream>
 #include <iostream>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "harness/classify.h"
@@ -85,6 +89,114 @@ class Outputs {
   std::string json_, junit_, html_;
 };
 
+// One trial to run: which scenario, placement and repetition, in the order
+// results are reported.
+struct Task {
+  size_t scenario;
+  Placement placement;
+  int rep;
+  uint64_t seed;
+};
+
+// Runs the tasks' trials, up to `jobs` at once, and hands each observation
+// over in task order. With one job nothing runs ahead: each trial starts
+// when it is taken. Workers stay at most 2 x jobs tasks ahead of the taker,
+// so a long trial does not let finished ones pile up (each holds its
+// scoreboard). Stop() (or an interrupt) starts no further trial; those in
+// flight end on their own (an interrupt ends them at once).
+class TrialPool {
+ public:
+  using Obs = absl::StatusOr<TrialObservation>;
+
+  TrialPool(TrialRunner* runner, const std::vector<Scenario>& scenarios,
+            const std::vector<Task>& tasks, int jobs)
+      : runner_(runner), scenarios_(scenarios), tasks_(tasks) {
+    results_.resize(tasks.size());
+    state_.assign(tasks.size(), kWaiting);
+    width_ = size_t(std::max(1, std::min<int>(jobs, int(tasks.size()))));
+    if (width_ > 1)
+      for (size_t i = 0; i < width_; ++i)
+        threads_.emplace_back([this] { Work(); });
+  }
+  ~TrialPool() {
+    Stop();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  // Task i's observation, or nullopt when it was never run (stopped).
+  std::optional<Obs> Take(size_t i) {
+    if (threads_.empty()) {
+      if (stopped_ || runner_->interrupted()) return std::nullopt;
+      return RunTask(i);
+    }
+    std::unique_lock<std::mutex> lock(mu_);
+    taken_ = i;
+    cv_.notify_all();
+    cv_.wait(lock, [&] {
+      return state_[i] == kDone || (state_[i] == kWaiting && stopped_);
+    });
+    if (state_[i] != kDone) return std::nullopt;
+    return std::move(results_[i]);
+  }
+
+  void Stop() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  enum State { kWaiting, kRunning, kDone };
+
+  Obs RunTask(size_t i) {
+    const Task& t = tasks_[i];
+    const Scenario& s = scenarios_[t.scenario];
+    return runner_->Run(s, MakePlan(s, t.placement, t.seed));
+  }
+
+  void Work() {
+    for (;;) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] {
+          return stopped_ || next_ >= tasks_.size() ||
+                 next_ < taken_ + 2 * width_;
+        });
+        if (stopped_ || next_ >= tasks_.size()) return;
+        i = next_++;
+        state_[i] = kRunning;
+      }
+      // Between trials too: a Ctrl-C with no trial polling is read here.
+      Obs obs = runner_->interrupted() ? Obs(absl::CancelledError("stopped"))
+                                       : RunTask(i);
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!obs.ok() && absl::IsCancelled(obs.status())) {
+        state_[i] = kWaiting;
+        stopped_ = true;
+      } else {
+        results_[i] = std::move(obs);
+        state_[i] = kDone;
+        if (!results_[i].ok() || results_[i]->interrupted) stopped_ = true;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  TrialRunner* runner_;
+  const std::vector<Scenario>& scenarios_;
+  const std::vector<Task>& tasks_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Obs> results_;
+  std::vector<State> state_;
+  size_t next_ = 0;   // next task a worker starts
+  size_t taken_ = 0;  // the task the taker waits for
+  bool stopped_ = false;
+  size_t width_ = 1;  // trials at once
+  std::vector<std::thread> threads_;
+};
+
 ScenarioResult NewScenarioResult(const Scenario& s) {
   ScenarioResult r;
   r.name = s.name;
@@ -149,46 +261,63 @@ int RunCommand(const RunOptions& opts) {
   // rewrites them.
   if (!outputs.Writable() || !outputs.Write(run, false)) return 2;
 
-  for (const Scenario& s : scenarios) {
-    if (runner.interrupted() || harness_error) break;
-    run.scenarios.push_back(NewScenarioResult(s));
-    ScenarioResult& sr = run.scenarios.back();
+  // Every trial of the run, in the order results are reported.
+  std::vector<Task> tasks;
+  for (size_t si = 0; si < scenarios.size(); ++si) {
+    const Scenario& s = scenarios[si];
     for (Placement pl : s.placements) {
       if (!opts.placements.empty() &&
           std::find(opts.placements.begin(), opts.placements.end(), pl) ==
               opts.placements.end())
         continue;
-      if (runner.interrupted() || harness_error) break;
-      sr.placements.push_back({pl, true, {}, {}});
-      PlacementResult& pr = sr.placements.back();
-      for (int rep = 0; rep < opts.repeat && !runner.interrupted(); ++rep) {
-        uint64_t seed = (opts.seed ? *opts.seed : s.seed) + rep;
-        absl::StatusOr<TrialObservation> obs =
-            runner.Run(s, MakePlan(s, pl, seed));
-        if (!obs.ok()) {
-          std::cerr << "faultlab: " << s.file
-                    << ": harness error: " << obs.status().message() << "\n";
-          harness_error = true;
-          break;
-        }
-        if (obs->interrupted) break;
-        TrialResult t = Classify(s, *obs, &symbolizer);
-        if (auto it = s.expect.find(pl); it != s.expect.end()) {
-          for (CheckResult& c : CheckExpectation(s, it->second, t)) {
-            if (!c.passed) pr.passed = false;
-            // With repeats, keep every failure but each passing check once.
-            if (rep == 0 || !c.passed) pr.expectations.push_back(std::move(c));
-          }
-        }
-        pr.trials.push_back(std::move(t));
-        sr.passed = sr.passed && pr.passed;
-        outputs.Write(run, false);
-      }
-      if (pr.trials.empty()) sr.placements.pop_back();
+      for (int rep = 0; rep < opts.repeat; ++rep)
+        tasks.push_back({si, pl, rep, (opts.seed ? *opts.seed : s.seed) + rep});
     }
+  }
+
+  TrialPool pool(&runner, scenarios, tasks, opts.jobs);
+  size_t printed = 0;  // scenarios whose table is out
+  auto print_scenario = [&](const ScenarioResult& sr) {
+    ++printed;
     if (!opts.quiet && !sr.placements.empty())
       std::cout << reports::RenderConsole(ToJson(sr), opts.color) << std::flush;
+  };
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    const Task& task = tasks[i];
+    const Scenario& s = scenarios[task.scenario];
+    std::optional<TrialPool::Obs> obs = pool.Take(i);
+    if (!obs) break;  // interrupted before it started
+    if (!obs->ok()) {
+      std::cerr << "faultlab: " << s.file
+                << ": harness error: " << obs->status().message() << "\n";
+      harness_error = true;
+      pool.Stop();
+      break;
+    }
+    if ((*obs)->interrupted) break;
+    if (i == 0 || tasks[i - 1].scenario != task.scenario)
+      run.scenarios.push_back(NewScenarioResult(s));
+    ScenarioResult& sr = run.scenarios.back();
+    if (sr.placements.empty() ||
+        sr.placements.back().placement != task.placement)
+      sr.placements.push_back({task.placement, true, {}, {}});
+    PlacementResult& pr = sr.placements.back();
+    TrialResult t = Classify(s, **obs, &symbolizer);
+    if (auto it = s.expect.find(task.placement); it != s.expect.end()) {
+      for (CheckResult& c : CheckExpectation(s, it->second, t)) {
+        if (!c.passed) pr.passed = false;
+        // With repeats, keep every failure but each passing check once.
+        if (task.rep == 0 || !c.passed) pr.expectations.push_back(std::move(c));
+      }
+    }
+    pr.trials.push_back(std::move(t));
+    sr.passed = sr.passed && pr.passed;
+    outputs.Write(run, false);
+    if (i + 1 == tasks.size() || tasks[i + 1].scenario != task.scenario)
+      print_scenario(sr);
   }
+  // A scenario cut short by an interrupt or an error still shows what it ran.
+  if (printed < run.scenarios.size()) print_scenario(run.scenarios.back());
   run.complete = !runner.interrupted() && !harness_error;
   if (!outputs.Write(run, true)) harness_error = true;
   if (runner.interrupted()) {

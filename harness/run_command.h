@@ -19,6 +19,7 @@ struct RunOptions {
   std::vector<std::string> scenarios;
   std::vector<Placement> placements;  // empty: what each scenario lists
   int repeat = 1;
+  int jobs = 1;  // trials run at once
   std::optional<uint64_t> seed;
   std::string json_path, junit_path, html_path, out_dir;
   std::string worker_exe;

@@ -1,5 +1,6 @@
 #include "harness/symbolizer.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
@@ -11,12 +12,14 @@
 #include <boost/process/pipe.hpp>
 #include <cerrno>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <string>
 #include <system_error>
 
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "harness/launcher.h"
 
 namespace faultlab {
 namespace {
@@ -58,11 +61,16 @@ void Symbolizer::Resolve(const std::string& path,
   std::vector<std::string> args = {"-f", "-C", "-e", path};
   for (uint64_t o : offsets) args.push_back(absl::StrFormat("0x%x", o));
   std::vector<std::string> lines;
-  {
-    bp::pipe out;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) == 0) {
+    // Close-on-exec, so a subject spawned meanwhile by another thread
+    // cannot hold the write end open; the child gets it as its stdout.
+    bp::pipe out(fds[0], fds[1]);
     std::error_code ec;
+    std::unique_lock<std::mutex> spawning(SpawnMutex());
     bp::child c(bp::exe = opts_.addr2line, bp::args = args, bp::std_out > out,
                 bp::std_err > bp::null, bp::std_in < bp::null, ec);
+    spawning.unlock();
     if (!ec) {
       bool timed_out = false;
       std::string text = ReadUntil(

@@ -70,8 +70,12 @@ std::string ReadTail(int fd) {
 class Trial {
  public:
   Trial(const Scenario& s, const TrialPlan& plan, const RunnerOptions& opts,
-        Launcher* launcher, int signal_fd)
-      : s_(s), opts_(opts), launcher_(launcher), signal_fd_(signal_fd) {
+        Launcher* launcher, int signal_fd, std::atomic<bool>* stop)
+      : s_(s),
+        opts_(opts),
+        launcher_(launcher),
+        signal_fd_(signal_fd),
+        stop_(stop) {
     obs_.plan = plan;
   }
   ~Trial() { KillAndReapAll(); }
@@ -94,6 +98,7 @@ class Trial {
   const RunnerOptions& opts_;
   Launcher* launcher_;
   int signal_fd_;
+  std::atomic<bool>* stop_;  // shared by every trial in flight
   TrialObservation obs_;
   std::vector<UniqueFd> pidfds_;
   UniqueFd stderr_;
@@ -221,10 +226,11 @@ void Trial::Watch() {
     Sample(now);
     if (signal_fd_ >= 0 && fds.back().revents) {
       signalfd_siginfo si;
-      if (read(signal_fd_, &si, sizeof si) > 0) {
-        obs_.interrupted = true;
-        return;
-      }
+      if (read(signal_fd_, &si, sizeof si) > 0) stop_->store(true);
+    }
+    if (stop_->load()) {  // this trial's signal, or another trial's
+      obs_.interrupted = true;
+      return;
     }
     if (!obs_.hang.detected_ns &&
         DetectHang(s_, obs_.plan, *obs_.board->get(), now, &obs_.hang))
@@ -367,21 +373,20 @@ ScoreboardMapping::~ScoreboardMapping() {
 
 absl::StatusOr<TrialObservation> TrialRunner::Run(const Scenario& s,
                                                   const TrialPlan& plan) {
-  Trial trial(s, plan, opts_, launcher_, signal_fd_);
+  Trial trial(s, plan, opts_, launcher_, signal_fd_, &interrupted_);
   if (absl::Status st = trial.Start(); !st.ok()) return st;
   trial.Watch();
   TrialObservation obs = trial.Finish();
-  if (obs.interrupted) interrupted_ = true;
   return obs;
 }
 
 bool TrialRunner::interrupted() {
-  if (!interrupted_ && signal_fd_ >= 0) {
+  if (!interrupted_.load() && signal_fd_ >= 0) {
     signalfd_siginfo si;
     if (RetryEintr([&] { return read(signal_fd_, &si, sizeof si); }) > 0)
-      interrupted_ = true;
+      interrupted_.store(true);
   }
-  return interrupted_;
+  return interrupted_.load();
 }
 
 int SetUpSupervisorSignals() {

@@ -6,6 +6,7 @@
 #ifndef FAULTLAB_HARNESS_TRIAL_RUNNER_H_
 #define FAULTLAB_HARNESS_TRIAL_RUNNER_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,8 @@ class TrialRunner {
   TrialRunner(Launcher* launcher, RunnerOptions opts, int signal_fd)
       : launcher_(launcher), opts_(std::move(opts)), signal_fd_(signal_fd) {}
 
+  // Safe to call from several threads at once (trials in parallel): a
+  // signal seen by one trial ends every trial in flight.
   [[nodiscard]] absl::StatusOr<TrialObservation> Run(const Scenario& s,
                                                      const TrialPlan& plan);
   // True once the supervisor was told to stop, during a trial or between
@@ -38,7 +41,7 @@ class TrialRunner {
   Launcher* launcher_;
   RunnerOptions opts_;
   int signal_fd_;
-  bool interrupted_ = false;
+  std::atomic<bool> interrupted_{false};
 };
 
 // Blocks SIGINT, SIGTERM, SIGHUP and returns a signalfd for them; makes this

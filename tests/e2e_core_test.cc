@@ -162,6 +162,11 @@ TEST(E2eCoreTest, HostileCommandLinesAndInputsExitTwoBeforeAnyTrial) {
   std::string dir = TempDir();
   RunOutput seed = RunFaultlab({"run", "--seed", "-1", Scenario("exit.yaml")});
   EXPECT_EQ(seed.exit_code, 2) << seed.err;
+  for (const char* jobs : {"0", "-2", "many"}) {
+    RunOutput r = RunFaultlab({"run", "--jobs", jobs, Scenario("exit.yaml")});
+    EXPECT_EQ(r.exit_code, 2) << jobs << r.err;
+    EXPECT_NE(r.err.find("--jobs"), std::string::npos) << r.err;
+  }
   RunOutput html = RunFaultlab(
       {"run", "--html", "/nonexistent/dir/x.html", Scenario("exit.yaml")});
   EXPECT_EQ(html.exit_code, 2);
@@ -227,16 +232,20 @@ TEST(E2eCoreTest, ListNamesEveryKind) {
 // Ctrl-C and SIGTERM in the middle of a long run: every subject is killed
 // and reaped, no shared-memory segment or temp file is left, and the JSON on
 // disk is well-formed.
-void InterruptWith(int sig) {
+// `processes`: how many the session holds once the trials are running.
+void InterruptWith(int sig,
+                   std::vector<std::string> extra = {"--placement", "process"},
+                   size_t processes = 4) {
   std::string dir = TempDir();
   auto shm_before = ShmEntries();
-  pid_t pid = StartFaultlab({"run", SourceDir() + "/tests/data/long_run.yaml",
-                             "--placement", "process", "--out", dir},
-                            dir + "/console");
+  std::vector<std::string> args = {
+      "run", SourceDir() + "/tests/data/long_run.yaml", "--out", dir};
+  args.insert(args.end(), extra.begin(), extra.end());
+  pid_t pid = StartFaultlab(args, dir + "/console");
   // Wait until its subjects are running.
-  for (int i = 0; i < 500 && ProcessesInSession(pid).size() < 4; ++i)
+  for (int i = 0; i < 500 && ProcessesInSession(pid).size() < processes; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_GE(ProcessesInSession(pid).size(), 4u);
+  ASSERT_GE(ProcessesInSession(pid).size(), processes);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   kill(pid, sig);
   int status = 0;
@@ -293,6 +302,48 @@ TEST(E2eCoreTest, KilledSupervisorLeavesFinishedTrialsAndNoSubjects) {
   EXPECT_NE(xml.find("segfault"), std::string::npos);
 }
 TEST(E2eCoreTest, SigtermLeavesNothingBehind) { InterruptWith(SIGTERM); }
+
+// Two trials in flight (thread and process placement at once): one Ctrl-C
+// ends both, and both are reaped.
+TEST(E2eCoreTest, CtrlCEndsEveryTrialInFlight) {
+  InterruptWith(SIGINT, {"--jobs", "2"}, 1 + 1 + 3);
+}
+
+// --jobs runs trials at once but reports them in the same order, with the
+// same seeds and the same outcomes, as a run one trial at a time.
+TEST(E2eCoreTest, ParallelTrialsReportLikeSequentialOnes) {
+  std::vector<std::string> args = {"run",
+                                   Scenario("segfault.yaml"),
+                                   Scenario("abort.yaml"),
+                                   Scenario("heap_corrupt.yaml"),
+                                   Scenario("pipe_reader_dies.yaml"),
+                                   "--repeat",
+                                   "3"};
+  RunOutput one = RunFaultlab(args);
+  args.insert(args.end(), {"--jobs", "3"});
+  RunOutput three = RunFaultlab(args);
+  ASSERT_EQ(one.exit_code, 0) << one.out << one.err;
+  ASSERT_EQ(three.exit_code, 0) << three.out << three.err;
+  auto shape = [](const json& r) {
+    json out = json::array();
+    for (const json& s : r["scenarios"])
+      for (const json& p : s["placements"])
+        for (const json& t : p["trials"]) {
+          json workers = json::object();
+          for (const json& w : t["workers"]) workers[w["name"]] = w["outcome"];
+          out.push_back({s["name"], p["placement"], t["seed"], workers,
+                         t["blast_radius"]});
+        }
+    return out;
+  };
+  EXPECT_EQ(shape(three.json), shape(one.json));
+  EXPECT_EQ(shape(one.json).size(), 4u * 2 * 3);
+  EXPECT_TRUE(three.json["complete"].get<bool>());
+  // The tables come out per scenario, in order.
+  size_t a = three.out.find("segfault"), b = three.out.find("abort"),
+         c = three.out.find("heap_corrupt"), d = three.out.find("pipe_reader");
+  EXPECT_TRUE(a < b && b < c && c < d) << three.out;
+}
 
 }  // namespace
 }  // namespace faultlab::testing
