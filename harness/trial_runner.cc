@@ -38,19 +38,35 @@ uint64_t SplitMix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Messages per input stream a consumer should see: what its upstream sends.
-uint32_t StreamLength(const Scenario& s, int w, int depth) {
-  if (s.workers[w].role == Role::kProducer || depth > kMaxWorkers)
-    return s.workers[w].messages;
-  uint32_t n = 0;
-  bool any = false;
-  for (const Channel& c : s.channels)
-    if (c.to == w) {
-      uint32_t k = StreamLength(s, c.from, depth + 1);
-      n = any ? std::min(n, k) : k;
-      any = true;
+// Messages per input stream each worker should see: what its upstream
+// sends, the fewest over its inputs. A producer (or a worker with no input)
+// sends its own `messages`. Relays may form cycles, so this is a fixed point
+// (every pass lowers some value or stops; at most one pass per worker), not
+// a recursion over paths, which a mesh of relay cycles makes exponential.
+std::vector<uint32_t> StreamLengths(const Scenario& s) {
+  constexpr uint64_t kUnknown = ~0ull;
+  const size_t n = s.workers.size();
+  std::vector<uint64_t> len(n, kUnknown);
+  std::vector<bool> fed(n, false);
+  for (const Channel& c : s.channels) fed[c.to] = true;
+  for (size_t w = 0; w < n; ++w)
+    if (s.workers[w].role == Role::kProducer || !fed[w])
+      len[w] = s.workers[w].messages;
+  for (size_t pass = 0; pass <= n; ++pass) {
+    bool changed = false;
+    for (const Channel& c : s.channels) {
+      if (s.workers[c.to].role == Role::kProducer) continue;
+      if (len[c.from] < len[c.to]) {
+        len[c.to] = len[c.from];
+        changed = true;
+      }
     }
-  return any ? n : s.workers[w].messages;
+    if (!changed) break;
+  }
+  std::vector<uint32_t> out(n);
+  for (size_t w = 0; w < n; ++w)  // a cycle nothing feeds: its own count
+    out[w] = len[w] == kUnknown ? s.workers[w].messages : uint32_t(len[w]);
+  return out;
 }
 
 std::string ReadTail(int fd) {
@@ -339,8 +355,7 @@ TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed) {
     for (size_t i = 0; i < s.workers.size(); ++i)
       p.processes.push_back({int(i)});
   }
-  for (size_t i = 0; i < s.workers.size(); ++i)
-    p.expected_messages.push_back(StreamLength(s, i, 0));
+  p.expected_messages = StreamLengths(s);
   p.trigger_value = s.fault.trigger_value;
   if (s.fault.random_trigger && s.fault.target >= 0) {
     uint64_t span = std::max<uint64_t>(2, p.expected_messages[s.fault.target]);
