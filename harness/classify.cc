@@ -29,20 +29,6 @@ std::string SlotText(const char* s, size_t n) {
   return std::string(s, strnlen(s, n));
 }
 
-// The producer a stream into worker `w` through channel `c` starts at.
-int StreamSource(const Scenario& s, int c) {
-  int w = s.channels[c].from;
-  for (int depth = 0; depth < kMaxWorkers; ++depth) {
-    if (s.workers[w].role == Role::kProducer) return w;
-    int next = -1;
-    for (size_t k = 0; k < s.channels.size(); ++k)
-      if (s.channels[k].to == w) next = k;
-    if (next < 0) return w;
-    w = s.channels[next].from;
-  }
-  return w;
-}
-
 class Classifier {
  public:
   Classifier(const Scenario& s, const TrialObservation& obs, Symbolizer* sym)
@@ -95,12 +81,13 @@ bool Classifier::StreamVerified(int w) const {
   const WorkerSlot& slot = sb_.workers[w];
   if (slot.bad_messages.load() > 0) return false;
   if (s_.workers[w].role != Role::kSink) return true;
+  // One digest per input stream, each as its producer sent it.
   uint64_t want = 0;
   for (size_t c = 0; c < s_.channels.size(); ++c) {
     if (s_.channels[c].to != w) continue;
-    const Worker& src = s_.workers[StreamSource(s_, c)];
-    want += ExpectedStreamDigest(obs_.plan.seed, obs_.plan.expected_messages[w],
-                                 src.payload);
+    const int src = obs_.plan.stream_source[c];
+    want += ExpectedStreamDigest(obs_.plan.seed, obs_.plan.stream_messages[c],
+                                 src >= 0 ? s_.workers[src].payload : 0);
   }
   return slot.digest.load() == want;
 }

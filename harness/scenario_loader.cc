@@ -32,6 +32,9 @@ struct Named {
   E value;
 };
 
+// The shortest shm heartbeat limit (see LoadChannels).
+constexpr int kMinHeartbeatMs = 50;
+
 constexpr Named<Role> kRoles[] = {{"producer", Role::kProducer},
                                   {"relay", Role::kRelay},
                                   {"sink", Role::kSink},
@@ -252,6 +255,19 @@ class Loader {
       if ((r == Role::kProducer || r == Role::kRelay) && !out)
         Fail(at, absl::StrCat(s.workers[w].name, " (", RoleName(r),
                               ") has no output channel; add one from it"));
+      if (r == Role::kLocker) {
+        int n_in = 0, n_out = 0;
+        for (const Channel& c : s.channels) {
+          n_in += c.to == int(w);
+          n_out += c.from == int(w);
+        }
+        if (n_out > n_in)
+          Fail(at, absl::StrCat(s.workers[w].name, " (locker) has ", n_out,
+                                " output channels but ", n_in,
+                                " inputs; a locker passes input k to output "
+                                "k, so output ",
+                                n_in, " would carry nothing"));
+      }
     }
   }
 
@@ -292,6 +308,14 @@ class Loader {
         if (proto.kind != ChannelKind::kShm)
           Fail(h, "heartbeat_ms applies to shm channels only");
         proto.heartbeat_ms = Int(h, 0, 600000, "heartbeat_ms");
+        // A live worker beats at least every 20 ms (each wait slice); a
+        // shorter limit would call a healthy, pacing peer dead.
+        if (proto.heartbeat_ms > 0 && proto.heartbeat_ms < kMinHeartbeatMs)
+          Fail(h, absl::StrCat("heartbeat_ms must be 0 (no heartbeat) or at "
+                               "least ",
+                               kMinHeartbeatMs,
+                               ": a live worker beats every 20 ms, so less "
+                               "would call a healthy peer dead"));
       }
       std::vector<int> from = Resolve(Required(c, "from", "a channel"), s);
       std::vector<int> to = Resolve(Required(c, "to", "a channel"), s);
@@ -309,6 +333,17 @@ class Loader {
       }
       for (auto [f, t] : pairs) {
         if (f == t) Fail(c, "a channel needs two different workers");
+        // A relay forwards one sequenced stream; two merged into it would
+        // interleave and no reader could check their order.
+        if (s.workers[t].role == Role::kRelay)
+          for (const Channel& other : s.channels)
+            if (other.to == t)
+              Fail(c,
+                   absl::StrCat(
+                       s.workers[t].name, " (relay) already reads ", other.name,
+                       "; a relay forwards one stream: give each stream its "
+                       "own relay, or use a locker (input k to output k) "
+                       "or a sink"));
         if (proto.kind == ChannelKind::kShm) CheckRingFits(c, s, f, proto);
         Channel ch = proto;
         ch.from = f;

@@ -150,6 +150,31 @@ TEST(ScenarioLoaderTest, WorkersWithNothingToDoAreErrors) {
       std::string::npos);
 }
 
+// Topologies whose streams no reader could check are errors, not runs that
+// end "corrupted" with no fault in them.
+TEST(ScenarioLoaderTest, StreamsMustStayCheckable) {
+  EXPECT_NE(ErrorOf("name: x\nworkers:\n  - {role: producer, count: 2}\n"
+                    "  - {role: relay}\n  - {role: sink}\nchannels:\n"
+                    "  - {from: producer, to: relay}\n"
+                    "  - {from: relay, to: sink}\n")
+                .find("x.yaml:7:5: error: relay[0] (relay) already reads "
+                      "producer[0]->relay[0]; a relay forwards one stream"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: x\nworkers:\n  - {role: producer}\n"
+                    "  - {role: locker}\n  - {role: sink, count: 2}\n"
+                    "channels:\n  - {from: producer, to: locker}\n"
+                    "  - {from: locker, to: sink}\n")
+                .find("locker[0] (locker) has 2 output channels but 1 inputs"),
+            std::string::npos);
+  // Several inputs into a sink are fine: it checks each stream on its own.
+  EXPECT_TRUE(LoadScenarioText("name: x\nworkers:\n"
+                               "  - {role: producer, count: 2}\n"
+                               "  - {role: sink}\nchannels:\n"
+                               "  - {from: producer, to: sink}\n",
+                               "x.yaml")
+                  .ok());
+}
+
 TEST(ScenarioLoaderTest, DuplicateKeysAndBadNames) {
   EXPECT_NE(ErrorOf("name: x\nname: y\nworkers: [{role: idle}]\n")
                 .find("x.yaml:2:1: error: key 'name' given twice"),
@@ -183,6 +208,13 @@ fault: {target: sink, kind: segfault, in_lock: true}
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->channels[0].heartbeat_ms, 250u);
   EXPECT_FALSE(LoadScenarioText(kGood, "x.yaml")->fault.in_lock);
+  // Below the workers' 20 ms beat a live peer would look dead.
+  std::string tight = kShm;
+  tight.replace(tight.find("heartbeat_ms: 0"), 15, "heartbeat_ms: 10");
+  EXPECT_NE(ErrorOf(tight).find("x.yaml:6:71: error: heartbeat_ms must be 0 "
+                                "(no heartbeat) or at least 50"),
+            std::string::npos)
+      << ErrorOf(tight);
 }
 
 TEST(ScenarioLoaderTest, ShmKeysAreCheckedAgainstTheChannels) {

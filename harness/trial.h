@@ -24,7 +24,14 @@ struct TrialPlan {
   uint64_t seed;
   std::vector<std::vector<int>> processes;  // worker indices per subject
   uint64_t trigger_value = 0;               // the fault's, resolved
-  std::vector<uint32_t> expected_messages;  // per worker, per input stream
+  // Per worker: messages it handles when nothing fails (a producer sends
+  // `messages`; a consumer reads the sum of its input streams).
+  std::vector<uint32_t> expected_messages;
+  // Per channel: the producer whose stream it carries (-1: none) and how many
+  // messages that stream has. A relay passes its one input to every output,
+  // a locker its input k to its output k.
+  std::vector<int> stream_source;
+  std::vector<uint32_t> stream_messages;
 };
 
 // Thread placement: one subject hosting every worker; process placement: one

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
@@ -38,35 +40,55 @@ uint64_t SplitMix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// Messages per input stream each worker should see: what its upstream
-// sends, the fewest over its inputs. A producer (or a worker with no input)
-// sends its own `messages`. Relays may form cycles, so this is a fixed point
-// (every pass lowers some value or stops; at most one pass per worker), not
-// a recursion over paths, which a mesh of relay cycles makes exponential.
-std::vector<uint32_t> StreamLengths(const Scenario& s) {
-  constexpr uint64_t kUnknown = ~0ull;
-  const size_t n = s.workers.size();
-  std::vector<uint64_t> len(n, kUnknown);
-  std::vector<bool> fed(n, false);
-  for (const Channel& c : s.channels) fed[c.to] = true;
-  for (size_t w = 0; w < n; ++w)
-    if (s.workers[w].role == Role::kProducer || !fed[w])
-      len[w] = s.workers[w].messages;
-  for (size_t pass = 0; pass <= n; ++pass) {
-    bool changed = false;
-    for (const Channel& c : s.channels) {
-      if (s.workers[c.to].role == Role::kProducer) continue;
-      if (len[c.from] < len[c.to]) {
-        len[c.to] = len[c.from];
-        changed = true;
-      }
-    }
-    if (!changed) break;
+// What each channel carries when nothing fails: walk back to the producer
+// the stream starts at. A relay passes its one input to every output, a
+// locker its input k to its output k; anything else sends nothing. Memoised,
+// and a channel met again on its own walk (a loop with no producer in it)
+// carries nothing, so this is linear in the channels even for meshes.
+void PlanStreams(const Scenario& s, TrialPlan* p) {
+  const size_t n = s.channels.size();
+  p->stream_source.assign(n, -1);
+  p->stream_messages.assign(n, 0);
+  std::vector<std::vector<int>> ins(s.workers.size()), outs(s.workers.size());
+  for (size_t c = 0; c < n; ++c) {
+    ins[s.channels[c].to].push_back(c);
+    outs[s.channels[c].from].push_back(c);
   }
-  std::vector<uint32_t> out(n);
-  for (size_t w = 0; w < n; ++w)  // a cycle nothing feeds: its own count
-    out[w] = len[w] == kUnknown ? s.workers[w].messages : uint32_t(len[w]);
-  return out;
+  enum { kTodo, kWalking, kDone };
+  std::vector<int> state(n, kTodo);
+  std::function<void(int)> walk = [&](int c) {
+    if (state[c] != kTodo) return;
+    state[c] = kWalking;
+    const int w = s.channels[c].from;
+    const Role r = s.workers[w].role;
+    int upstream = -1;
+    if (r == Role::kRelay && !ins[w].empty()) {
+      upstream = ins[w][0];
+    } else if (r == Role::kLocker) {
+      size_t k = std::find(outs[w].begin(), outs[w].end(), c) - outs[w].begin();
+      if (k < ins[w].size()) upstream = ins[w][k];
+    }
+    if (r == Role::kProducer) {
+      p->stream_source[c] = w;
+      p->stream_messages[c] = s.workers[w].messages;
+    } else if (upstream >= 0) {
+      walk(upstream);
+      p->stream_source[c] = p->stream_source[upstream];
+      p->stream_messages[c] = p->stream_messages[upstream];
+    }
+    state[c] = kDone;
+  };
+  for (size_t c = 0; c < n; ++c) walk(c);
+  p->expected_messages.assign(s.workers.size(), 0);
+  for (size_t w = 0; w < s.workers.size(); ++w) {
+    if (s.workers[w].role == Role::kProducer || ins[w].empty()) {
+      p->expected_messages[w] = s.workers[w].messages;
+      continue;
+    }
+    uint64_t sum = 0;
+    for (int c : ins[w]) sum += p->stream_messages[c];
+    p->expected_messages[w] = uint32_t(std::min<uint64_t>(sum, UINT32_MAX));
+  }
 }
 
 std::string ReadTail(int fd) {
@@ -355,7 +377,7 @@ TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed) {
     for (size_t i = 0; i < s.workers.size(); ++i)
       p.processes.push_back({int(i)});
   }
-  p.expected_messages = StreamLengths(s);
+  PlanStreams(s, &p);
   p.trigger_value = s.fault.trigger_value;
   if (s.fault.random_trigger && s.fault.target >= 0) {
     uint64_t span = std::max<uint64_t>(2, p.expected_messages[s.fault.target]);

@@ -22,38 +22,41 @@ TEST(TrialRunnerTest, SignalBetweenTrialsIsNoticed) {
   close(fd);
 }
 
-// What each sink should receive: the fewest messages of any stream that
-// reaches it, also through relays that feed each other.
-TEST(TrialRunnerTest, PlanCountsStreamsThroughRelayCycles) {
+// What each channel carries: the stream of the producer it starts at, through
+// relays (one input to every output) and lockers (input k to output k), also
+// when lockers feed each other in a loop nothing else feeds.
+TEST(TrialRunnerTest, PlanFollowsEveryStreamToItsProducer) {
   absl::StatusOr<Scenario> s = LoadScenarioText(R"(
-name: relay_mesh
+name: streams
 workers:
   - {role: producer, name: p, messages: 10}
-  - {role: producer, name: q, messages: 7}
-  - {role: relay, name: a}
-  - {role: relay, name: b}
-  - {role: relay, name: c}
-  - {role: sink, name: out}
-  - {role: sink, name: side}
+  - {role: producer, name: q, messages: 7, payload: 8}
+  - {role: relay, name: r}
+  - {role: locker, name: L}
+  - {role: sink, name: x}
+  - {role: sink, name: y}
+  - {role: locker, name: m}
+  - {role: locker, name: n}
 channels:
-  - {from: p, to: a}
-  - {from: a, to: b}
-  - {from: b, to: a}
-  - {from: b, to: c}
-  - {from: c, to: b}
-  - {from: c, to: a}
-  - {from: a, to: c}
-  - {from: c, to: out}
-  - {from: q, to: side}
+  - {from: p, to: r}    # 0: p
+  - {from: r, to: x}    # 1: p
+  - {from: r, to: L}    # 2: p (L's input 0)
+  - {from: q, to: L}    # 3: q (L's input 1)
+  - {from: L, to: y}    # 4: L's output 0 = p
+  - {from: L, to: x}    # 5: L's output 1 = q
+  - {from: m, to: n}    # 6: a loop with no producer: nothing
+  - {from: n, to: m}    # 7
 fault: {kind: none}
 )",
-                                                "mesh.yaml");
+                                                "streams.yaml");
   ASSERT_TRUE(s.ok()) << s.status();
-  // Every relay of the mesh has 2-3 inputs that loop back: a recursion over
-  // paths would not finish; the plan must.
   TrialPlan plan = MakePlan(*s, Placement::kThread, 1);
+  EXPECT_EQ(plan.stream_source, (std::vector<int>{0, 0, 0, 1, 0, 1, -1, -1}));
+  EXPECT_EQ(plan.stream_messages,
+            (std::vector<uint32_t>{10, 10, 10, 7, 10, 7, 0, 0}));
+  // Per worker: a consumer handles the sum of its input streams.
   EXPECT_EQ(plan.expected_messages,
-            (std::vector<uint32_t>{10, 7, 10, 10, 10, 10, 7}));
+            (std::vector<uint32_t>{10, 7, 10, 17, 17, 10, 0, 0}));
 }
 
 TEST(TrialRunnerTest, NoSignalNoInterrupt) {

@@ -78,6 +78,7 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     cc.to = c.to;
     cc.buffer_bytes = c.buffer;
     cc.heartbeat_ms = c.kind == ChannelKind::kShm ? c.heartbeat_ms : 0;
+    cc.messages = plan.stream_messages[i];
     CopyName(cc.name, sizeof cc.name, c.name);
   }
   for (size_t i = 0; i < s.workers.size(); ++i) {

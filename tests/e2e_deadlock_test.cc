@@ -241,8 +241,10 @@ TEST(E2eDeadlockTest, PipeCycleWithoutChannelsBothWaysIsRejected) {
   std::string path = TempDir() + "/one_way.yaml";
   std::ofstream(path) << R"(name: one_way
 workers:
+  - {role: producer, count: 2}
   - {role: locker, count: 2}
 channels:
+  - {kind: pipe, from: producer, to: locker}
   - {kind: pipe, from: "locker[0]", to: "locker[1]"}
 fault:
   target: locker[0]
@@ -253,7 +255,7 @@ fault:
   RunOutput r = RunFaultlab({"validate", path}, false);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("channels both ways"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("one_way.yaml:10:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("one_way.yaml:12:"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ struct Board {
     sb->header.n_workers = 2;
     sb->header.n_channels = 1;
     sb->fault_target = -1;
-    sb->channels[0] = ChannelConfig{ChannelKind::kPipe, 0, 1, 0, 0, "w->r"};
+    sb->channels[0] = ChannelConfig{ChannelKind::kPipe, 0, 1, 0, 0, 0, "w->r"};
     for (int w = 0; w < 2; ++w) sb->workers[w].config.messages = 4;
   }
   ~Board() { free(sb); }

@@ -84,7 +84,6 @@ bool PeerFailed(WorkerContext& ctx, int ch, BlockKind kind, const char* what) {
 }
 
 void RunForwarding(WorkerContext& ctx) {
-  const WorkerConfig& c = ctx.config();
   std::vector<unsigned char> payload(kMaxPayload);
   std::vector<Input> inputs(ctx.in.size());
   std::vector<bool> out_ok(ctx.out.size(), true);
@@ -126,7 +125,8 @@ void RunForwarding(WorkerContext& ctx) {
       --open;
       ctx.in[k]->Close();
       if (k < ctx.out.size()) ctx.out[k]->Close();  // pass the end along
-      if (r == IoResult::kEof && in.next_seq >= c.messages) continue;
+      if (r == IoResult::kEof && in.next_seq >= ctx.sb().channels[ch].messages)
+        continue;
       lost_peer = true;
       decided_by = ch;
       const char* what = r == IoResult::kEof ? "EOF before the last message"

@@ -91,7 +91,6 @@ void RunProducer(WorkerContext& ctx) {
 // Relay and sink: read every input to its end, verifying each frame. The
 // end detail names the channel and the event that decided it.
 void RunConsumer(WorkerContext& ctx, bool forward) {
-  const WorkerConfig& c = ctx.config();
   std::vector<unsigned char> payload(kMaxPayload);
   struct Input {
     uint64_t next_seq = 0;
@@ -164,12 +163,13 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
                  (long long)in.next_seq);
         continue;
       }
-      if (r == IoResult::kEof && in.next_seq >= c.messages) continue;
+      const uint32_t stream = ctx.sb().channels[ch].messages;
+      if (r == IoResult::kEof && in.next_seq >= stream) continue;
       lost_peer = true;
       if (decided_by < 0) decided_by = ch;
       char extra[48];
       std::snprintf(extra, sizeof extra, " (after %llu of %u messages)",
-                    (unsigned long long)in.next_seq, c.messages);
+                    (unsigned long long)in.next_seq, stream);
       if (!PeerFailed(ctx, *ctx.in[i], BlockKind::kRead, extra)) return;
       DescribeLastEvent(*ctx.in[i], ctx.sb().channels[ch], lost, sizeof lost);
     }

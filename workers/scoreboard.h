@@ -19,7 +19,7 @@
 namespace faultlab {
 
 inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
-inline constexpr uint32_t kScoreboardVersion = 1;
+inline constexpr uint32_t kScoreboardVersion = 2;
 inline constexpr int kMaxWorkers = 64;
 inline constexpr int kMaxChannels = 64;
 inline constexpr int kMaxChannelsPerWorker = 16;
@@ -115,6 +115,7 @@ struct ChannelConfig {
   int32_t to;             // reader worker index
   uint32_t buffer_bytes;  // pipe size / shm ring size; 0 = default
   uint32_t heartbeat_ms;  // shm: a peer silent this long is dead; 0 = never
+  uint32_t messages;      // the stream it carries when nothing fails
   char name[48];          // "producer[0]->relay[0]"
 };
 
