@@ -106,6 +106,20 @@ std::string Classifier::BlockedText(int w) const {
                             : std::string(),
                         " for ", ms, " ms");
   }
+  if (on == kAnyInput) {
+    // Waiting for any of several inputs: name each writer still unfinished.
+    std::string writers;
+    for (const Channel& c : s_.channels) {
+      if (c.to != w ||
+          sb_.workers[c.from].state.load() == WorkerState::kFinished)
+        continue;
+      absl::StrAppend(&writers, writers.empty() ? "" : "; ",
+                      s_.workers[c.from].name, " ", PeerFate(c.from));
+    }
+    return absl::StrCat("blocked reading its inputs for ", ms,
+                        " ms, every one silent",
+                        writers.empty() ? "" : absl::StrCat(": ", writers));
+  }
   if (on < 0 || on >= int(s_.channels.size())) return "blocked";
   const Channel& c = s_.channels[on];
   bool read = slot.blocked.load() == BlockKind::kRead;
@@ -344,6 +358,7 @@ TrialResult Classifier::Run() {
   TrialResult t;
   t.seed = obs_.plan.seed;
   t.duration_ms = Ms(obs_.end_ns, obs_.start_ns);
+  t.deadline_hit = obs_.deadline_hit;
   t.stderr_text = obs_.stderr_text;
   for (size_t w = 0; w < s_.workers.size(); ++w)
     if (sb_.workers[w].crash.present.load()) {

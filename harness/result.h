@@ -72,6 +72,7 @@ struct TrialResult {
   uint64_t seed = 0;
   int blast_radius = 0;
   double duration_ms = 0;
+  bool deadline_hit = false;  // ran to the scenario's deadline
   std::optional<double> fault_fired_ms, detection_latency_ms;
   std::vector<ProcessResult> processes;
   std::vector<WorkerResult> workers;

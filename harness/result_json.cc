@@ -80,6 +80,7 @@ json TrialJson(const TrialResult& t) {
           {"blast_radius", t.blast_radius},
           {"contained", t.blast_radius == 0},
           {"duration_ms", t.duration_ms},
+          {"deadline_hit", t.deadline_hit},
           {"fault_fired_ms", Opt(t.fault_fired_ms)},
           {"detection_latency_ms", Opt(t.detection_latency_ms)},
           {"processes", procs},

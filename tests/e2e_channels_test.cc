@@ -324,6 +324,21 @@ expect:
   EXPECT_EQ(Worker(r.json, "process", "sink[1]")["verified"], true);
 }
 
+// A fault inside the ring's critical section that does not kill releases
+// the lock when it returns: the reader gets every message, nobody hangs.
+TEST(E2eChannelsTest, FaultThatReturnsInsideTheRingLockReleasesIt) {
+  RunOutput r =
+      RunFaultlab({"run", SourceDir() + "/tests/data/in_lock_returns.yaml",
+                   "--repeat", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* pl : {"thread", "process"})
+    for (const json& t : Trials(r.json, pl)) {
+      EXPECT_EQ(WorkerIn(t, "sink[0]")["messages"], 100) << pl;
+      EXPECT_TRUE(t["hang"].is_null()) << t["hang"].dump();
+      EXPECT_FALSE(t["deadline_hit"].get<bool>()) << pl;
+    }
+}
+
 TEST(E2eChannelsTest, ListNamesEveryChannelKindAndPolicy) {
   RunOutput r = RunFaultlab({"list"}, false);
   ASSERT_EQ(r.exit_code, 0);

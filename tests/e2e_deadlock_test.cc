@@ -64,6 +64,7 @@ void ExpectHangTrial(
   EXPECT_GT(t["detection_latency_ms"].get<double>(), 0);
   EXPECT_LT(t["detection_latency_ms"].get<double>(), kDeadlineMs);
   EXPECT_LT(t["duration_ms"].get<double>(), kDeadlineMs);
+  EXPECT_FALSE(t["deadline_hit"].get<bool>());
   for (const auto& [name, outcome] : outcomes)
     EXPECT_EQ(WorkerIn(t, name)["outcome"], outcome) << name;
   // Every process hosting a stuck worker was ended by faultlab.
@@ -216,6 +217,29 @@ TEST(E2eDeadlockTest, LockHeldForeverNamesTheOwner) {
       EXPECT_NE(last.find("locker[0] holds lock A and waits for nothing"),
                 std::string::npos)
           << last;
+    }
+  }
+}
+
+// A reader of several inputs that all fall silent waits for any of them:
+// it is stalled behind the hung producer, and the trial ends once everyone
+// is stuck rather than at the deadline.
+TEST(E2eDeadlockTest, ReaderOfSeveralSilentInputsIsStalled) {
+  RunOutput r = RunFaultlab(
+      {"run", SourceDir() + "/tests/data/fan_in_hang.yaml", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* pl : {"thread", "process"}) {
+    for (const json* t : Trials(r.json, pl)) {
+      ExpectHangTrial(*t,
+                      {{"producer[0]", "hung"},
+                       {"relay[0]", "stalled"},
+                       {"sink[0]", "stalled"}},
+                      pl);
+      const std::string detail = WorkerIn(*t, "sink[0]")["detail"];
+      EXPECT_NE(detail.find("blocked reading its inputs"), std::string::npos)
+          << detail;
+      EXPECT_NE(detail.find("producer[0] is hung"), std::string::npos)
+          << detail;
     }
   }
 }

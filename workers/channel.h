@@ -60,6 +60,8 @@ class ChannelEnd {
   // Shared-memory ends only: takes the ring's lock and keeps it (the fault
   // then dies inside the critical section). False if there is no lock.
   virtual bool HoldLock() { return false; }
+  // Releases what HoldLock() took, for a fault that did not kill.
+  virtual void ReleaseLock() {}
   // Shared-memory ends only: the data area the peer also maps.
   virtual unsigned char* SharedData(size_t* bytes) {
     *bytes = 0;

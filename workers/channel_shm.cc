@@ -55,6 +55,7 @@ class ShmChannelEnd : public ChannelEnd {
   }
 
   bool HoldLock() override { return pthread_mutex_lock(Mutex()) == 0; }
+  void ReleaseLock() override { pthread_mutex_unlock(Mutex()); }
 
   unsigned char* SharedData(size_t* bytes) override {
     *bytes = ring_->capacity;
@@ -197,8 +198,13 @@ class ShmChannelEnd : public ChannelEnd {
     return true;
   }
 
+  // Ends this end's published wait, and only that (a reader of several
+  // inputs may have a wait for any of them published around this read).
   IoResult Unblock(IoResult r) {
-    ctx_->SetBlocked(BlockKind::kNone, -1);
+    WorkerSlot& slot = ctx_->slot();
+    if (slot.blocked_on.load() == channel_ &&
+        slot.blocked.load() != BlockKind::kLock)
+      ctx_->SetBlocked(BlockKind::kNone, -1);
     return r;
   }
 

@@ -90,11 +90,12 @@ void RunForwarding(WorkerContext& ctx) {
   size_t open = inputs.size();
   bool lost_peer = false;
   int decided_by = -1;
+  uint64_t silent_since = 0;  // every open input silent since (several)
   while (open > 0) {
     // One input open: block on it (the scoreboard shows the wait). Several:
     // poll each without waiting, and nap when none had anything. Waiting
-    // for any of several channels is not blocked on one of them, so no
-    // single channel is published as this worker's wait.
+    // for any of several channels is not blocked on one of them: it is
+    // published as kAnyInput, which is no edge of the wait-for graph.
     const int timeout = open > 1 ? 0 : -1;
     bool idle = true;
     for (size_t k = 0; k < inputs.size(); ++k) {
@@ -133,6 +134,13 @@ void RunForwarding(WorkerContext& ctx) {
                          : r == IoResult::kCorrupt ? "stream lost its framing"
                                                    : "peer gone (ECONNRESET)";
       if (!PeerFailed(ctx, ch, BlockKind::kRead, what)) return;
+    }
+    if (idle && open > 1) {
+      if (!silent_since) silent_since = MonotonicNs();
+      ctx.SetBlocked(BlockKind::kRead, kAnyInput, silent_since);
+    } else if (silent_since) {
+      silent_since = 0;
+      ctx.SetBlocked(BlockKind::kNone, -1);
     }
     if (idle) PacedSleep(ctx, kPollNapUs);
   }

@@ -111,14 +111,20 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
   };
   // The digest of what arrived so far, right even if nothing arrives.
   ctx.slot().digest.store(kDigestInit * inputs.size());
-  const int slice = inputs.size() > 1 ? 5 : -1;
+  // Several inputs open: read each in turn with a short timeout, and publish
+  // a wait for any input while a whole round finds them all silent. The last
+  // one open is read blocking, so the wait names its channel.
+  uint64_t silent_since = 0;
   while (open > 0) {
+    const int slice = open > 1 ? 5 : -1;
+    bool silent = true;
     for (size_t i = 0; i < inputs.size(); ++i) {
       Input& in = inputs[i];
       if (!in.open) continue;
       FrameHeader h;
       IoResult r = ctx.in[i]->Read(&h, payload.data(), slice);
       if (r == IoResult::kTimeout) continue;
+      silent = false;
       int ch = ctx.in[i]->channel();
       if (r == IoResult::kOk) {
         bool ok = Checksum(payload.data(), h.length) == h.checksum;
@@ -172,6 +178,13 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
                     (unsigned long long)in.next_seq, stream);
       if (!PeerFailed(ctx, *ctx.in[i], BlockKind::kRead, extra)) return;
       DescribeLastEvent(*ctx.in[i], ctx.sb().channels[ch], lost, sizeof lost);
+    }
+    if (silent && open > 1) {
+      if (!silent_since) silent_since = MonotonicNs();
+      ctx.SetBlocked(BlockKind::kRead, kAnyInput, silent_since);
+    } else if (silent_since) {
+      silent_since = 0;
+      ctx.SetBlocked(BlockKind::kNone, -1);
     }
   }
   char detail[160];

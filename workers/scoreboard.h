@@ -108,6 +108,9 @@ enum class EventKind : uint32_t {
 
 // What a worker is blocked on right now (for stalled/hung classification).
 enum class BlockKind : uint32_t { kNone, kRead, kWrite, kLock };
+// blocked_on of a worker reading several inputs, none of which has anything:
+// a wait for any of them, which is no single edge of the wait-for graph.
+inline constexpr int32_t kAnyInput = -2;
 
 struct ChannelConfig {
   ChannelKind kind;
@@ -162,7 +165,7 @@ struct Frame {
 struct Module {
   uint64_t base;        // load bias (dlpi_addr)
   uint64_t start, end;  // lowest and highest mapped address of its segments
-  char path[104];  // "" for the worker executable itself
+  char path[104];       // "" for the worker executable itself
 };
 
 struct CrashRecord {
@@ -192,7 +195,8 @@ struct WorkerSlot {
   std::atomic<uint64_t> fault_ns;      // when the injector fired, 0 = never
   std::atomic<int32_t> decided_by;     // channel that ended it, -1 none
   std::atomic<BlockKind> blocked;
-  std::atomic<int32_t> blocked_on;  // channel or lock index
+  std::atomic<int32_t> blocked_on;  // channel or lock index; kAnyInput
+                                    // while every open input is silent
   std::atomic<uint64_t> blocked_since_ns;
   std::atomic<uint32_t> n_events;
   Event events[kMaxEvents];

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include <cstring>
+#include <vector>
 
 #include "workers/faults.h"
 #include "workers/lock_table.h"
@@ -45,13 +46,20 @@ void WorkerContext::OnMessage() {
 
 void WorkerContext::MaybeFire() {
   armed_ = false;
+  std::vector<ChannelEnd*> held;
   if (sb_->fault.in_lock) {
-    for (auto& e : in) e->HoldLock();
-    for (auto& e : out) e->HoldLock();
+    for (auto& e : in)
+      if (e->HoldLock()) held.push_back(e.get());
+    for (auto& e : out)
+      if (e->HoldLock()) held.push_back(e.get());
   }
   slot_->fault_ns.store(MonotonicNs());
   Event(EventKind::kFault, -1, -1, static_cast<int64_t>(sb_->fault.kind));
   InjectFault(*this, sb_->fault);
+  // A fault that returns (a heap write the allocator did not notice yet)
+  // leaves the critical section like any code would, or the rings stay
+  // locked by a live owner and nobody could tell that from a deadlock.
+  for (ChannelEnd* e : held) e->ReleaseLock();
 }
 
 void WorkerContext::Event(EventKind kind, int channel, int64_t queued,
@@ -61,8 +69,12 @@ void WorkerContext::Event(EventKind kind, int channel, int64_t queued,
 }
 
 void WorkerContext::SetBlocked(BlockKind kind, int on) {
+  SetBlocked(kind, on, kind == BlockKind::kNone ? 0 : MonotonicNs());
+}
+
+void WorkerContext::SetBlocked(BlockKind kind, int on, uint64_t since_ns) {
   slot_->blocked_on.store(on);
-  slot_->blocked_since_ns.store(kind == BlockKind::kNone ? 0 : MonotonicNs());
+  slot_->blocked_since_ns.store(since_ns);
   slot_->blocked.store(kind);
 }
 

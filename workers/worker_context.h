@@ -21,6 +21,8 @@ class WorkerContext {
   void OnMessage();
   void Event(EventKind kind, int channel, int64_t queued, int64_t value);
   void SetBlocked(BlockKind kind, int on);
+  // The same, keeping when the wait began (a wait re-published each round).
+  void SetBlocked(BlockKind kind, int on, uint64_t since_ns);
   // Records how the worker ended, closes its channel ends.
   void Finish(EndReason reason, int channel, const char* detail);
   // Policy `wait` after a peer is gone: block (heartbeat on) until killed.
