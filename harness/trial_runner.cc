@@ -316,6 +316,9 @@ void Trial::CaptureStacks() {
 
 // SIGTERM to the group, SIGKILL to whatever ignores it past the grace time.
 void Trial::Terminate() {
+  // A subject that died on its own just before (a crash in the last tick,
+  // or while stacks were captured) keeps its own death.
+  for (size_t i = 0; i < obs_.processes.size(); ++i) OnExit(i);
   for (ProcessRecord& p : obs_.processes)
     if (!p.reaped) p.killed_by_supervisor = true;
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
@@ -358,6 +361,13 @@ void Trial::KillAndReapAll() {
 
 TrialObservation Trial::Finish() {
   KillAndReapAll();
+  // Died of a signal faultlab does not send: its own death, which raced
+  // with the end of the trial.
+  for (ProcessRecord& p : obs_.processes)
+    if (p.killed_by_supervisor && p.reaped && WIFSIGNALED(p.wait_status) &&
+        WTERMSIG(p.wait_status) != SIGTERM &&
+        WTERMSIG(p.wait_status) != SIGKILL)
+      p.killed_by_supervisor = false;
   obs_.end_ns = MonotonicNs();
   Sample(obs_.end_ns);
   if (stderr_) obs_.stderr_text = ReadTail(stderr_.get());

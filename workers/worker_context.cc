@@ -14,8 +14,11 @@ WorkerContext::WorkerContext(Scoreboard* sb, int index)
     : sb_(sb), index_(index), slot_(&sb->workers[index]) {
   armed_ = sb->fault_target == index && sb->fault.kind != FaultKind::kNone;
   uint64_t now = MonotonicNs();
+  // after_ms counts from the trial's start, like the deadline, not from
+  // when this worker's process came up.
+  const uint64_t epoch = sb->header.epoch_ns ? sb->header.epoch_ns : now;
   if (armed_ && sb->fault.trigger == TriggerKind::kAfterMs)
-    fire_at_ns_ = now + sb->fault.trigger_value * 1000000;
+    fire_at_ns_ = epoch + sb->fault.trigger_value * 1000000;
   partner_armed_ = sb->fault.kind == FaultKind::kDeadlock &&
                    sb->fault.partner == index && sb->fault_target >= 0;
   slot_->start_ns.store(now);
