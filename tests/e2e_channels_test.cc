@@ -339,6 +339,22 @@ TEST(E2eChannelsTest, FaultThatReturnsInsideTheRingLockReleasesIt) {
     }
 }
 
+// A peer stuck inside the ring's critical section: the wait for the ring
+// lock is published, so the writer is stalled and the trial ends early.
+TEST(E2eChannelsTest, WaitForARingLockHeldByAHungPeerIsStalled) {
+  RunOutput r = RunFaultlab(
+      {"run", SourceDir() + "/tests/data/in_lock_hang.yaml", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* pl : {"thread", "process"})
+    for (const json& t : Trials(r.json, pl)) {
+      EXPECT_FALSE(t["deadline_hit"].get<bool>()) << pl;
+      const std::string detail = WorkerIn(t, "producer[0]")["detail"];
+      EXPECT_TRUE(Contains(detail, "blocked writing shm producer[0]->sink[0]"))
+          << detail;
+      EXPECT_TRUE(Contains(detail, "sink[0] is hung")) << detail;
+    }
+}
+
 TEST(E2eChannelsTest, ListNamesEveryChannelKindAndPolicy) {
   RunOutput r = RunFaultlab({"list"}, false);
   ASSERT_EQ(r.exit_code, 0);

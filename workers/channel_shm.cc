@@ -171,7 +171,17 @@ class ShmChannelEnd : public ChannelEnd {
   // once a frame is whole, so frames before head are intact and a reader
   // drains them first (Read); a writer has nobody left to write to.
   bool Lock() {
-    int rc = pthread_mutex_lock(Mutex());
+    int rc = pthread_mutex_trylock(Mutex());
+    if (rc == EBUSY) {
+      // Held by the peer (nobody else takes this ring's lock): a wait for it,
+      // published like a wait for data or room, so a peer stuck inside the
+      // critical section shows in the wait-for graph.
+      WorkerSlot& slot = ctx_->slot();
+      if (slot.blocked_on.load() != channel_)
+        ctx_->SetBlocked(writer_ ? BlockKind::kWrite : BlockKind::kRead,
+                         channel_);
+      rc = pthread_mutex_lock(Mutex());
+    }
     if (rc == EOWNERDEAD) {
       Record(EventKind::kOwnerDead, Queued(), 0);
       pthread_mutex_consistent(Mutex());
