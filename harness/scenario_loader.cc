@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "workers/message.h"
@@ -152,10 +153,20 @@ class Loader {
   }
 
   int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
-    int64_t v;
-    if (!n.IsScalar() || !YAML::convert<int64_t>::decode(n, v))
-      Fail(n, absl::StrCat("expected an integer for ", what, ", got '",
-                           n.IsScalar() ? n.Scalar() : "a collection", "'"));
+    // Decimal digits only, read as YAML 1.2 and JSON Schema read them:
+    // yaml-cpp would take 010 as octal 8 and 0x10 as 16.
+    int64_t v = 0;
+    const std::string text = n.IsScalar() ? n.Scalar() : "";
+    const bool digits =
+        !text.empty() &&
+        text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) ==
+            std::string::npos &&
+        text != "-";
+    if (!n.IsScalar() || !digits || !absl::SimpleAtoi(text, &v))
+      Fail(n, absl::StrCat("expected a decimal integer for ", what, ", got ",
+                           n.IsScalar() ? absl::StrCat("'", text, "'")
+                           : n.IsNull() ? "nothing"
+                                        : "a collection"));
     if (v < lo || v > hi)
       Fail(n, absl::StrCat(what, " must be between ", lo, " and ", hi, ", got ",
                            v));
@@ -163,10 +174,13 @@ class Loader {
   }
 
   bool Bool(const YAML::Node& n, const char* what) {
-    bool v;
-    if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v))
-      Fail(n, absl::StrCat("expected true or false for ", what));
-    return v;
+    // YAML 1.2's booleans only (not 1.1's yes/no/on/off).
+    const std::string text = n.IsScalar() ? n.Scalar() : "";
+    for (const char* t : {"true", "True", "TRUE"})
+      if (text == t) return true;
+    for (const char* f : {"false", "False", "FALSE"})
+      if (text == f) return false;
+    Fail(n, absl::StrCat("expected true or false for ", what));
   }
 
   template <typename E, size_t N>

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace faultlab {
 namespace {
 
@@ -88,8 +90,38 @@ TEST(ScenarioLoaderTest, NegativeAndAbsurdNumbersAreErrors) {
             std::string::npos);
   bad = kGood;
   bad.replace(bad.find("messages: 100"), 13, "messages: lots");
-  EXPECT_NE(ErrorOf(bad).find("expected an integer for messages, got 'lots'"),
+  EXPECT_NE(
+      ErrorOf(bad).find("expected a decimal integer for messages, got 'lots'"),
+      std::string::npos);
+}
+
+// Numbers and booleans read as YAML 1.2 and the JSON Schema read them, so an
+// editor and faultlab never disagree on a value.
+TEST(ScenarioLoaderTest, NumbersAreDecimalAndBooleansAreTrueOrFalse) {
+  std::string text = kGood;
+  text.replace(text.find("deadline_ms: 2000"), 17, "deadline_ms: 0100");
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->deadline_ms, 100);  // not octal 64
+  for (const char* odd : {"0x10", "0o17", "1e3", "12.0", "+5"}) {
+    std::string bad = kGood;
+    bad.replace(bad.find("messages: 100"), 13, std::string("messages: ") + odd);
+    EXPECT_NE(ErrorOf(bad).find(absl::StrCat(
+                  "expected a decimal integer for messages, got '", odd, "'")),
+              std::string::npos)
+        << odd;
+  }
+  std::string empty = kGood;
+  empty.replace(empty.find("messages: 100"), 13, "messages:");
+  EXPECT_NE(ErrorOf(empty).find("expected a decimal integer for messages, got "
+                                "nothing"),
             std::string::npos);
+  std::string yes = kGood;
+  yes.replace(yes.find("variant: wild_pointer"), 21,
+              "variant: wild_pointer\n  in_lock: yes");
+  EXPECT_NE(ErrorOf(yes).find("expected true or false for in_lock"),
+            std::string::npos)
+      << ErrorOf(yes);
 }
 
 TEST(ScenarioLoaderTest, BadEnumsAndOutcomesSuggest) {
