@@ -6,6 +6,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -57,6 +59,33 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"heap_overwrite", FaultKind::kHeapOverwrite},
     {"deadlock", FaultKind::kDeadlock},
     {"hang", FaultKind::kHang}};
+
+// YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
+bool ParseYamlInt(const std::string& text, int64_t* v) {
+  auto all_of = [](std::string_view s, std::string_view set) {
+    return !s.empty() && s.find_first_not_of(set) == std::string_view::npos;
+  };
+  std::string_view s = text;
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
+    base = s[1] == 'x' ? 16 : 8;
+    s.remove_prefix(2);
+    if (!all_of(s, base == 16 ? "0123456789abcdefABCDEF" : "01234567"))
+      return false;
+  } else {
+    std::string_view digits = s;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+'))
+      digits.remove_prefix(1);
+    if (!all_of(digits, "0123456789")) return false;
+  }
+  errno = 0;
+  char* end = nullptr;
+  std::string copy(s);
+  long long x = std::strtoll(copy.c_str(), &end, base);
+  if (errno != 0 || *end != '\0') return false;
+  *v = x;
+  return true;
+}
 
 // The variants each fault kind accepts; the first is its default.
 std::vector<FaultVariant> VariantsOf(FaultKind k) {
@@ -153,17 +182,14 @@ class Loader {
   }
 
   int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
-    // Decimal digits only, read as YAML 1.2 and JSON Schema read them:
-    // yaml-cpp would take 010 as octal 8 and 0x10 as 16.
+    // Integers as YAML 1.2 (and so editors and the JSON Schema) read them:
+    // decimal (010 is ten, not yaml-cpp's octal 8), 0x hex, 0o octal.
     int64_t v = 0;
     const std::string text = n.IsScalar() ? n.Scalar() : "";
-    const bool digits =
-        !text.empty() &&
-        text.find_first_not_of("0123456789", text[0] == '-' ? 1 : 0) ==
-            std::string::npos &&
-        text != "-";
-    if (!n.IsScalar() || !digits || !absl::SimpleAtoi(text, &v))
-      Fail(n, absl::StrCat("expected a decimal integer for ", what, ", got ",
+    if (!n.IsScalar() || !ParseYamlInt(text, &v))
+      Fail(n, absl::StrCat("expected an integer (decimal, 0x hex or 0o octal) "
+                           "for ",
+                           what, ", got ",
                            n.IsScalar() ? absl::StrCat("'", text, "'")
                            : n.IsNull() ? "nothing"
                                         : "a collection"));
