@@ -48,7 +48,9 @@ class Classifier {
   void ClassifyWorker(int w, WorkerResult* r);
   bool StreamVerified(int w) const;
   std::string BlockedText(int w) const;
-  std::string PeerFate(int peer) const;  // "is hung", "died of SIGSEGV ..."
+  // "is hung", "died of SIGSEGV ...". `told`: this end already saw the
+  // death on its channel (EOF, EPIPE, ...), so nobody kept it from it.
+  std::string PeerFate(int peer, bool told = false) const;
   std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
 
@@ -143,18 +145,18 @@ std::string Classifier::BlockedText(int w) const {
                       s_.workers[peer].name, " ", PeerFate(peer));
 }
 
-std::string Classifier::PeerFate(int peer) const {
+std::string Classifier::PeerFate(int peer, bool told) const {
   if (hung_[peer]) return "is hung";
   const WorkerSlot& ps = sb_.workers[peer];
   if (ps.state.load() == WorkerState::kFinished) return "has finished";
+  const char* untold = told ? "" : " and nobody told this end";
   if (ps.crash.present.load())
-    return absl::StrCat("died of ", SignalName(ps.crash.signal),
-                        " and nobody told this end");
+    return absl::StrCat("died of ", SignalName(ps.crash.signal), untold);
   const ProcessRecord& p = obs_.processes[process_of_[peer]];
   if (p.reaped && !p.killed_by_supervisor)
     return absl::StrCat("died (",
                         ExitStatus::FromWaitStatus(p.wait_status).ToString(),
-                        ") and nobody told this end");
+                        ")", untold);
   return "is alive but silent";
 }
 
@@ -334,10 +336,20 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
              (obs_.end_ns - since > kStuckNs ||
               BlockedBehind(waits_, obs_.hang.hung, w) >= 0)) {
     r->outcome = Outcome::kStalled;
-    r->detail = BlockedText(w);
-    // Policy wait leaves what it waits after (the event that decided it).
+    // Policy wait leaves what it waits after (the event that decided it):
+    // it was told, and waits by choice.
     std::string why = SlotText(slot.detail, sizeof slot.detail);
-    if (!why.empty()) absl::StrAppend(&r->detail, "; ", why);
+    const int on = slot.decided_by.load();
+    if (!why.empty() && on >= 0 && on < int(s_.channels.size())) {
+      const Channel& c = s_.channels[on];
+      const int peer = c.from == int(w) ? c.to : c.from;
+      r->detail =
+          absl::StrCat(why, "; its ", c.from == int(w) ? "reader " : "writer ",
+                       s_.workers[peer].name, " ", PeerFate(peer, true));
+    } else {
+      r->detail = BlockedText(w);
+      if (!why.empty()) absl::StrAppend(&r->detail, "; ", why);
+    }
   } else if (w == target && slot.fault_ns.load() &&
              (s_.fault.kind == FaultKind::kHang ||
               s_.fault.kind == FaultKind::kDeadlock)) {

@@ -291,6 +291,10 @@ expect:
   EXPECT_TRUE(Contains(w["detail"], "policy wait")) << w["detail"];
   EXPECT_TRUE(Contains(w["detail"], "EPIPE on pipe producer[0]->sink[0]"))
       << w["detail"];
+  // It was told (EPIPE), and says so, rather than "nobody told this end".
+  EXPECT_TRUE(Contains(w["detail"], "its reader sink[0] died of SIGSEGV"))
+      << w["detail"];
+  EXPECT_FALSE(Contains(w["detail"], "nobody told")) << w["detail"];
 }
 
 // Policy continue: the writer loses one reader and carries on to the other.
