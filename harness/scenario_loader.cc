@@ -344,6 +344,10 @@ class Loader {
       proto.kind = c["kind"] ? Enum(c["kind"], kChannelKinds, "channel kind")
                              : ChannelKind::kPipe;
       if (auto b = c["buffer"]) proto.buffer = Int(b, 4096, 1048576, "buffer");
+      // A name given to a line that makes several channels is numbered:
+      // "data" -> data[0], data[1], ...
+      std::string given;
+      if (auto nm = c["name"]) given = Name(nm, "a channel name", 40);
       if (auto h = c["heartbeat_ms"]) {
         if (proto.kind != ChannelKind::kShm)
           Fail(h, "heartbeat_ms applies to shm channels only");
@@ -371,7 +375,8 @@ class Loader {
              absl::StrCat("cannot pair ", from.size(), " writers with ",
                           to.size(), " readers; use 1-to-n, n-to-1 or n-to-n"));
       }
-      for (auto [f, t] : pairs) {
+      for (const auto& pair : pairs) {
+        const auto [f, t] = pair;
         if (f == t) Fail(c, "a channel needs two different workers");
         // A relay forwards one sequenced stream; two merged into it would
         // interleave and no reader could check their order.
@@ -388,7 +393,16 @@ class Loader {
         Channel ch = proto;
         ch.from = f;
         ch.to = t;
-        ch.name = absl::StrCat(s.workers[f].name, "->", s.workers[t].name);
+        ch.name = given.empty()
+                      ? absl::StrCat(s.workers[f].name, "->", s.workers[t].name)
+                  : pairs.size() == 1
+                      ? given
+                      : absl::StrCat(given, "[", &pair - pairs.data(), "]");
+        for (const Channel& other : s.channels)
+          if (other.name == ch.name)
+            Fail(
+                c["name"] ? c["name"] : c,
+                absl::StrCat("a channel named '", ch.name, "' exists already"));
         if (s.channels.size() >= size_t(kMaxChannels))
           Fail(c, absl::StrCat("at most ", kMaxChannels, " channels in all"));
         if (++ends_[f] > kMaxChannelsPerWorker ||

@@ -207,6 +207,30 @@ TEST(ScenarioLoaderTest, StreamsMustStayCheckable) {
                   .ok());
 }
 
+TEST(ScenarioLoaderTest, ChannelNamesAreKeptAndNumbered) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(
+      "name: x\nworkers:\n  - {role: producer}\n  - {role: sink, count: 2}\n"
+      "channels:\n  - {from: producer, to: sink, name: feed}\n",
+      "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->channels.size(), 2u);
+  EXPECT_EQ(s->channels[0].name, "feed[0]");
+  EXPECT_EQ(s->channels[1].name, "feed[1]");
+  s = LoadScenarioText(
+      "name: x\nworkers:\n  - {role: producer}\n  - {role: sink}\n"
+      "channels:\n  - {from: producer, to: sink, name: feed}\n",
+      "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->channels[0].name, "feed");
+  EXPECT_NE(ErrorOf("name: x\nworkers:\n  - {role: producer, count: 2}\n"
+                    "  - {role: sink}\nchannels:\n"
+                    "  - {from: \"producer[0]\", to: sink, name: feed}\n"
+                    "  - {from: \"producer[1]\", to: sink, name: feed}\n")
+                .find("x.yaml:7:43: error: a channel named 'feed' exists"),
+            std::string::npos)
+      << "duplicate";
+}
+
 TEST(ScenarioLoaderTest, DuplicateKeysAndBadNames) {
   EXPECT_NE(ErrorOf("name: x\nname: y\nworkers: [{role: idle}]\n")
                 .find("x.yaml:2:1: error: key 'name' given twice"),
