@@ -125,10 +125,12 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
   }
   for (size_t i = 0; i < trials.size(); ++i) {
     const json& t = trials[i];
-    absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
-                    "  seed ", Str(t, "seed", "?"), "  ",
-                    internal::BlastText(t, target), "  ",
-                    FormatMs(Num(t, "duration_ms")));
+    absl::StrAppend(
+        out, "  ", Pad(kind, 8), " ", PassFail(ok, paint), "  seed ",
+        Str(t, "seed", "?"), "  ", internal::BlastText(t, target), "  ",
+        FormatMs(Num(t, "duration_ms")),
+        Bool(t, "deadline_hit").value_or(false) ? " (ran to the deadline)"
+                                                : "");
     if (trials.size() > 1)
       absl::StrAppend(out, "  (trial ", i + 1, "/", trials.size(), ")");
     absl::StrAppend(out, "\n");

@@ -36,6 +36,18 @@ TEST(ConsoleReportTest, PrintsHeaderPlacementsAndAlignedRows) {
   EXPECT_FALSE(absl::StrContains(text, "\x1b["));
 }
 
+TEST(ConsoleReportTest, SaysWhenATrialRanToItsDeadline) {
+  json r = internal::LoadSampleResult();
+  json& trial = r["scenarios"][0]["placements"][0]["trials"][0];
+  trial["deadline_hit"] = true;
+  EXPECT_TRUE(absl::StrContains(
+      RenderConsole(r["scenarios"][0]),
+      "  thread   PASS  seed 42  blast 2/2  61.3 ms (ran to the deadline)\n"));
+  trial["deadline_hit"] = false;
+  EXPECT_FALSE(absl::StrContains(RenderConsole(r["scenarios"][0]),
+                                 "ran to the deadline"));
+}
+
 TEST(ConsoleReportTest, ListsFailedExpectationsAndHang) {
   json r = internal::LoadSampleResult();
   std::string text = RenderConsole(r["scenarios"][1]);

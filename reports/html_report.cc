@@ -194,7 +194,9 @@ void AppendTrial(const json& trial, std::string_view target, size_t index,
       out, "<p class=\"meta trial\">seed ", E(Str(trial, "seed", "?")),
       " · <b>", internal::BlastText(trial, target), "</b>",
       Bool(trial, "contained").value_or(false) ? " (contained)" : "", " · ",
-      FormatMs(Num(trial, "duration_ms")));
+      FormatMs(Num(trial, "duration_ms")),
+      Bool(trial, "deadline_hit").value_or(false) ? " (ran to the deadline)"
+                                                  : "");
   if (std::optional<double> lat = Num(trial, "detection_latency_ms")) {
     absl::StrAppend(out, " · detected in ", FormatMs(lat));
   }

@@ -39,6 +39,13 @@ TEST(HtmlReportTest, ShowsVerdictsOutcomesAndFrames) {
   EXPECT_TRUE(absl::StrContains(html, "blast 0/2"));
 }
 
+TEST(HtmlReportTest, SaysWhenATrialRanToItsDeadline) {
+  json result = internal::LoadSampleResult();
+  EXPECT_FALSE(absl::StrContains(RenderHtml(result), "ran to the deadline"));
+  result["scenarios"][0]["placements"][1]["trials"][0]["deadline_hit"] = true;
+  EXPECT_EQ(Count(RenderHtml(result), "(ran to the deadline)"), 1);
+}
+
 TEST(HtmlReportTest, LongCommandLineFoldsAway) {
   json result = internal::LoadSampleResult();
   result["command"] = "faultlab run scenarios/segfault.yaml";
