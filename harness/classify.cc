@@ -51,6 +51,9 @@ class Classifier {
   // "is hung", "died of SIGSEGV ...". `told`: this end already saw the
   // death on its channel (EOF, EPIPE, ...), so nobody kept it from it.
   std::string PeerFate(int peer, bool told = false) const;
+  // Waiting for any of its inputs (kAnyInput, no edge of the graph), and
+  // every writer that could still send is hung, blocked or dead.
+  bool InputsStuck(int w) const;
   std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
 
@@ -143,6 +146,24 @@ std::string Classifier::BlockedText(int w) const {
   }
   return absl::StrCat(text, "; its ", read ? "writer " : "reader ",
                       s_.workers[peer].name, " ", PeerFate(peer));
+}
+
+bool Classifier::InputsStuck(int w) const {
+  const WorkerSlot& slot = sb_.workers[w];
+  if (slot.blocked.load() != BlockKind::kRead ||
+      slot.blocked_on.load() != kAnyInput)
+    return false;
+  bool any = false;
+  for (const Channel& c : s_.channels) {
+    if (c.to != w) continue;
+    const WorkerSlot& ws = sb_.workers[c.from];
+    if (ws.state.load() == WorkerState::kFinished) continue;
+    const bool dead = obs_.processes[process_of_[c.from]].reaped;
+    if (!dead && !hung_[c.from] && ws.blocked.load() == BlockKind::kNone)
+      return false;
+    any = true;
+  }
+  return any;
 }
 
 std::string Classifier::PeerFate(int peer, bool told) const {
@@ -334,7 +355,8 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
                                " ms after its fault");
   } else if (slot.blocked.load() != BlockKind::kNone && since &&
              (obs_.end_ns - since > kStuckNs ||
-              BlockedBehind(waits_, obs_.hang.hung, w) >= 0)) {
+              BlockedBehind(waits_, obs_.hang.hung, w) >= 0 ||
+              InputsStuck(w))) {
     r->outcome = Outcome::kStalled;
     // Policy wait leaves what it waits after (the event that decided it):
     // it was told, and waits by choice.

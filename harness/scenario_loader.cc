@@ -309,6 +309,38 @@ class Loader {
                                 n_in, " would carry nothing"));
       }
     }
+    // Relays and lockers pass streams on; each must start at a producer
+    // (or at a worker that sends nothing), not go round a loop of them that
+    // nothing feeds: nothing would ever arrive, and the pass-throughs would
+    // wait on each other for ever with no fault in the scenario.
+    std::vector<std::vector<int>> ins(s.workers.size()), outs(s.workers.size());
+    for (size_t c = 0; c < s.channels.size(); ++c) {
+      ins[s.channels[c].to].push_back(c);
+      outs[s.channels[c].from].push_back(c);
+    }
+    for (size_t c = 0; c < s.channels.size(); ++c) {
+      std::vector<bool> seen(s.channels.size(), false);
+      std::string path;
+      for (int cur = c; cur >= 0;) {
+        if (seen[cur])
+          Fail(root["channels"],
+               absl::StrCat("channel ", s.channels[c].name,
+                            " is fed only by a loop that no producer feeds (",
+                            path,
+                            "); nothing would ever arrive: give the loop a "
+                            "producer"));
+        seen[cur] = true;
+        absl::StrAppend(&path, path.empty() ? "" : ", ", s.channels[cur].name);
+        const int w = s.channels[cur].from;
+        const std::vector<int>& in = ins[w];
+        const Role r = s.workers[w].role;
+        size_t k = 0;
+        if (r == Role::kLocker)
+          k = std::find(outs[w].begin(), outs[w].end(), cur) - outs[w].begin();
+        cur = (r == Role::kRelay || r == Role::kLocker) && k < in.size() ? in[k]
+                                                                         : -1;
+      }
+    }
   }
 
   // "sink" → every sink; "sink[1]" → that one.

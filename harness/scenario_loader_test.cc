@@ -198,6 +198,16 @@ TEST(ScenarioLoaderTest, StreamsMustStayCheckable) {
                     "  - {from: locker, to: sink}\n")
                 .find("locker[0] (locker) has 2 output channels but 1 inputs"),
             std::string::npos);
+  // A ring of pass-throughs that no producer feeds would carry nothing.
+  EXPECT_NE(ErrorOf("name: x\nworkers:\n  - {role: relay, count: 2}\n"
+                    "  - {role: sink}\nchannels:\n"
+                    "  - {from: \"relay[0]\", to: \"relay[1]\"}\n"
+                    "  - {from: \"relay[1]\", to: \"relay[0]\"}\n"
+                    "  - {from: \"relay[1]\", to: sink}\n")
+                .find("channel relay[0]->relay[1] is fed only by a loop that "
+                      "no producer feeds (relay[0]->relay[1], "
+                      "relay[1]->relay[0])"),
+            std::string::npos);
   // Several inputs into a sink are fine: it checks each stream on its own.
   EXPECT_TRUE(LoadScenarioText("name: x\nworkers:\n"
                                "  - {role: producer, count: 2}\n"

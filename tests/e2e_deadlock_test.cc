@@ -244,6 +244,36 @@ TEST(E2eDeadlockTest, ReaderOfSeveralSilentInputsIsStalled) {
   }
 }
 
+// Hangs around readers: a hang fired from inside a read wait (no phantom
+// read/write cycle), a sink whose two writers deadlock (stalled behind
+// both), and a live stream beside a hung one (drained at full speed, then
+// stalled). Each scenario's expect: holds and no trial runs to its deadline.
+TEST(E2eDeadlockTest, HangsAroundReadersAreNamedAndEndEarly) {
+  RunOutput r = RunFaultlab(
+      {"run", SourceDir() + "/tests/data/hang_in_read.yaml",
+       SourceDir() + "/tests/data/fan_in_deadlock.yaml",
+       SourceDir() + "/tests/data/fan_in_drain.yaml", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (size_t sc = 0; sc < 3; ++sc)
+    for (const json& p : r.json["scenarios"][sc]["placements"])
+      for (const json& t : p["trials"]) {
+        EXPECT_FALSE(t["deadline_hit"].get<bool>())
+            << r.json["scenarios"][sc]["name"];
+        if (sc == 0) {  // only the silent sink, no cycle with the producer
+          EXPECT_EQ(t["hang"]["cycle"].size(), 1u) << t["hang"].dump();
+        }
+        if (sc == 1) {
+          const std::string d = WorkerIn(t, "sink[0]")["detail"];
+          EXPECT_NE(d.find("producer[0] is hung; producer[1] is hung"),
+                    std::string::npos)
+              << d;
+        }
+        if (sc == 2) {
+          EXPECT_EQ(WorkerIn(t, "sink[0]")["messages"], 605);
+        }
+      }
+}
+
 // The supervisor never waits on a subject's good will: one that ignores
 // SIGTERM is SIGKILLed after the grace time, and nothing survives the run.
 TEST(E2eDeadlockTest, SubjectIgnoringSigtermIsKilled) {

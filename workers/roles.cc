@@ -116,7 +116,10 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
   // one open is read blocking, so the wait names its channel.
   uint64_t silent_since = 0;
   while (open > 0) {
-    const int slice = open > 1 ? 5 : -1;
+    // Several open: a round that found data tries every input again without
+    // waiting, so a silent input never slows the live ones; only after a
+    // silent round does each read wait up to 5 ms.
+    const int slice = open > 1 ? (silent_since ? 5 : 0) : -1;
     bool silent = true;
     for (size_t i = 0; i < inputs.size(); ++i) {
       Input& in = inputs[i];

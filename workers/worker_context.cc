@@ -56,9 +56,17 @@ void WorkerContext::MaybeFire() {
     for (auto& e : out)
       if (e->HoldLock()) held.push_back(e.get());
   }
+  // Tick() may fire this from inside a channel wait: that wait is not what
+  // the worker does from now on (a hang sleeps, a deadlock waits for a lock),
+  // so it is withdrawn while the fault runs and put back if it returns.
+  const BlockKind was_kind = slot_->blocked.load();
+  const int was_on = slot_->blocked_on.load();
+  const uint64_t was_since = slot_->blocked_since_ns.load();
+  SetBlocked(BlockKind::kNone, -1);
   slot_->fault_ns.store(MonotonicNs());
   Event(EventKind::kFault, -1, -1, static_cast<int64_t>(sb_->fault.kind));
   InjectFault(*this, sb_->fault);
+  if (was_kind != BlockKind::kNone) SetBlocked(was_kind, was_on, was_since);
   // A fault that returns (a heap write the allocator did not notice yet)
   // leaves the critical section like any code would, or the rings stay
   // locked by a live owner and nobody could tell that from a deadlock.
