@@ -52,7 +52,7 @@ class Classifier {
   // death on its channel (EOF, EPIPE, ...), so nobody kept it from it.
   std::string PeerFate(int peer, bool told = false) const;
   // Waiting for any of its inputs (kAnyInput, no edge of the graph), and
-  // every writer that could still send is hung, blocked or dead.
+  // every writer that could still send is hung, dead, or stuck behind one.
   bool InputsStuck(int w) const;
   std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
@@ -158,9 +158,13 @@ bool Classifier::InputsStuck(int w) const {
     if (c.to != w) continue;
     const WorkerSlot& ws = sb_.workers[c.from];
     if (ws.state.load() == WorkerState::kFinished) continue;
-    const bool dead = obs_.processes[process_of_[c.from]].reaped;
-    if (!dead && !hung_[c.from] && ws.blocked.load() == BlockKind::kNone)
-      return false;
+    // Stuck: hung, dead by its own hand, or blocked behind a hung worker;
+    // not merely alive and waiting, nor ended by faultlab at the deadline.
+    const ProcessRecord& p = obs_.processes[process_of_[c.from]];
+    const bool dead = p.reaped && !p.killed_by_supervisor;
+    const bool behind = ws.blocked.load() != BlockKind::kNone &&
+                        BlockedBehind(waits_, obs_.hang.hung, c.from) >= 0;
+    if (!dead && !hung_[c.from] && !behind) return false;
     any = true;
   }
   return any;

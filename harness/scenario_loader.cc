@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -36,7 +37,7 @@ struct Named {
 };
 
 // The shortest shm heartbeat limit (see LoadChannels).
-constexpr int kMinHeartbeatMs = 50;
+constexpr int kMinHeartbeatMs = 100;
 
 constexpr Named<Role> kRoles[] = {{"producer", Role::kProducer},
                                   {"relay", Role::kRelay},
@@ -84,6 +85,22 @@ bool ParseYamlInt(const std::string& text, int64_t* v) {
   long long x = std::strtoll(copy.c_str(), &end, base);
   if (errno != 0 || *end != '\0') return false;
   *v = x;
+  return true;
+}
+
+// A float with no fraction (122.0, 2e0): JSON Schema counts it an integer,
+// so the loader does too.
+bool ParseIntegralFloat(const std::string& text, int64_t* v) {
+  if (text.find_first_not_of("0123456789+-.eE") != std::string::npos ||
+      text.find_first_of("0123456789") == std::string::npos)
+    return false;
+  errno = 0;
+  char* end = nullptr;
+  double d = std::strtod(text.c_str(), &end);
+  if (errno != 0 || *end != '\0' || d != std::floor(d) || d < -9.2e18 ||
+      d > 9.2e18)
+    return false;
+  *v = static_cast<int64_t>(d);
   return true;
 }
 
@@ -186,7 +203,9 @@ class Loader {
     // decimal (010 is ten, not yaml-cpp's octal 8), 0x hex, 0o octal.
     int64_t v = 0;
     const std::string text = n.IsScalar() ? n.Scalar() : "";
-    if (!n.IsScalar() || !ParseYamlInt(text, &v))
+    // A quoted "10" is a string to YAML and to the schema.
+    if (!n.IsScalar() || n.Tag() == "!" ||
+        !(ParseYamlInt(text, &v) || ParseIntegralFloat(text, &v)))
       Fail(n, absl::StrCat("expected an integer (decimal, 0x hex or 0o octal) "
                            "for ",
                            what, ", got ",
@@ -201,7 +220,8 @@ class Loader {
 
   bool Bool(const YAML::Node& n, const char* what) {
     // YAML 1.2's booleans only (not 1.1's yes/no/on/off).
-    const std::string text = n.IsScalar() ? n.Scalar() : "";
+    const std::string text =
+        n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";  // not "true"
     for (const char* t : {"true", "True", "TRUE"})
       if (text == t) return true;
     for (const char* f : {"false", "False", "FALSE"})
@@ -432,9 +452,9 @@ class Loader {
                       : absl::StrCat(given, "[", &pair - pairs.data(), "]");
         for (const Channel& other : s.channels)
           if (other.name == ch.name)
-            Fail(
-                c["name"] ? c["name"] : c,
-                absl::StrCat("a channel named '", ch.name, "' exists already"));
+            Fail(c["name"] ? c["name"] : c,
+                 absl::StrCat("a channel named '", ch.name,
+                              "' exists already; give one of them a name:"));
         if (s.channels.size() >= size_t(kMaxChannels))
           Fail(c, absl::StrCat("at most ", kMaxChannels, " channels in all"));
         if (++ends_[f] > kMaxChannelsPerWorker ||

@@ -243,7 +243,7 @@ workers:
   - {role: producer, messages: 200, interval_us: 1000}
   - {role: sink}
 channels:
-  - {kind: shm, from: producer, to: sink, heartbeat_ms: 50}
+  - {kind: shm, from: producer, to: sink, heartbeat_ms: 100}
 fault:
   target: producer[0]
   kind: hang
@@ -356,6 +356,22 @@ TEST(E2eChannelsTest, WaitForARingLockHeldByAHungPeerIsStalled) {
       EXPECT_TRUE(Contains(detail, "blocked writing shm producer[0]->sink[0]"))
           << detail;
       EXPECT_TRUE(Contains(detail, "sink[0] is hung")) << detail;
+    }
+}
+
+// Each scenario's expect: holds: a scribble fired inside the ring lock does
+// not relock it (the sink is corrupted, nobody hangs), and a sink waiting
+// for any of its live, sending inputs at the deadline is killed like them,
+// not stalled.
+TEST(E2eChannelsTest, InLockScribbleAndBusyFanInEndAsExpected) {
+  RunOutput r = RunFaultlab(
+      {"run", SourceDir() + "/tests/data/in_lock_scribble.yaml",
+       SourceDir() + "/tests/data/fan_in_busy.yaml", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const json& p : r.json["scenarios"][0]["placements"])
+    for (const json& t : p["trials"]) {
+      EXPECT_TRUE(t["hang"].is_null()) << t["hang"].dump();
+      EXPECT_FALSE(t["deadline_hit"].get<bool>());
     }
 }
 

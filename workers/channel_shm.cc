@@ -54,8 +54,14 @@ class ShmChannelEnd : public ChannelEnd {
         .store(now, std::memory_order_relaxed);
   }
 
-  bool HoldLock() override { return pthread_mutex_lock(Mutex()) == 0; }
-  void ReleaseLock() override { pthread_mutex_unlock(Mutex()); }
+  bool HoldLock() override {
+    held_ = pthread_mutex_lock(Mutex()) == 0;
+    return held_;
+  }
+  void ReleaseLock() override {
+    if (held_) pthread_mutex_unlock(Mutex());
+    held_ = false;
+  }
 
   unsigned char* SharedData(size_t* bytes) override {
     *bytes = ring_->capacity;
@@ -63,7 +69,10 @@ class ShmChannelEnd : public ChannelEnd {
   }
 
   int64_t ScribbleUnread(uint8_t pattern, size_t bytes) override {
-    if (!Lock()) return 0;
+    // Fired in_lock, this thread holds the ring lock already (relocking the
+    // non-recursive mutex would wait for itself).
+    const bool take = !held_;
+    if (take && !Lock()) return 0;
     uint64_t head = ring_->head.load(), tail = ring_->tail.load();
     uint64_t n = std::min<uint64_t>(bytes, head - tail);
     Fill(tail, n, pattern);
@@ -71,7 +80,7 @@ class ShmChannelEnd : public ChannelEnd {
       scribble_bytes_ = bytes;
       scribble_pattern_ = pattern;
     }
-    pthread_mutex_unlock(Mutex());
+    if (take) pthread_mutex_unlock(Mutex());
     return int64_t(n);
   }
 
@@ -238,6 +247,7 @@ class ShmChannelEnd : public ChannelEnd {
   uint64_t opened_ns_;
   bool closed_ = false;
   bool owner_dead_ = false;    // the peer died holding the lock
+  bool held_ = false;          // HoldLock() took the lock for a fault
   size_t scribble_bytes_ = 0;  // overwrite the next frame written; 0 = no
   uint8_t scribble_pattern_ = 0;
 };
