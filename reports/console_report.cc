@@ -80,8 +80,8 @@ void AppendCrash(const json& crash, std::string* out) {
   if (!crash.is_object()) return;
   absl::StrAppend(out, "    crash: ", CleanText(Str(crash, "worker", "?")), " ",
                   CleanText(Str(crash, "signal", "?")), " ",
-                  CleanText(Str(crash, "si_code", "?")), " at ",
-                  CleanText(Str(crash, "address", "?")), " thread ",
+                  CleanText(Str(crash, "si_code", "?")),
+                  CleanText(internal::CrashAddressText(crash)), " thread ",
                   CleanText(Str(crash, "thread", "?")), " tid ",
                   Str(crash, "tid", "?"), "\n");
   const json& frames = Items(crash, "frames");

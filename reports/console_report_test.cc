@@ -36,6 +36,18 @@ TEST(ConsoleReportTest, PrintsHeaderPlacementsAndAlignedRows) {
   EXPECT_FALSE(absl::StrContains(text, "\x1b["));
 }
 
+// abort() sends SIGABRT with SI_TKILL: there is no fault address to show.
+TEST(ConsoleReportTest, SentSignalsShowNoAddress) {
+  json r = internal::LoadSampleResult();
+  json& crash = r["scenarios"][0]["placements"][0]["trials"][0]["crash"];
+  crash["signal"] = "SIGABRT";
+  crash["si_code"] = "SI_TKILL";
+  std::string text = RenderConsole(r["scenarios"][0]);
+  EXPECT_TRUE(absl::StrContains(
+      text, "    crash: relay[0] SIGABRT SI_TKILL thread relay[0] tid 4213\n"))
+      << text;
+}
+
 TEST(ConsoleReportTest, SaysWhenATrialRanToItsDeadline) {
   json r = internal::LoadSampleResult();
   json& trial = r["scenarios"][0]["placements"][0]["trials"][0];

@@ -77,7 +77,7 @@ void AppendCrash(const json& crash, std::string* out) {
   absl::StrAppend(
       out, "<details class=\"crash\"><summary><b>crash</b>: ", E(who), " · ",
       E(Str(crash, "signal", "?")), " ", E(Str(crash, "si_code")),
-      " at <span class=\"mono\">", E(Str(crash, "address", "?")),
+      "<span class=\"mono\">", E(CrashAddressText(crash)),
       "</span></summary><p class=\"muted sub\">thread ",
       E(Str(crash, "thread", who)), " · tid ", E(Str(crash, "tid", "?")),
       " · at ", FormatMs(Num(crash, "t_ms")), "</p>");

@@ -8,6 +8,12 @@
 #include "absl/strings/str_format.h"
 
 namespace faultlab::reports::internal {
+
+std::string CrashAddressText(const nlohmann::json& crash) {
+  const std::string code = Str(crash, "si_code");
+  if (code.empty() || code.rfind("SI_", 0) == 0) return "";
+  return " at " + Str(crash, "address", "?");
+}
 namespace {
 
 const nlohmann::json& NullValue() {

@@ -15,6 +15,11 @@
 
 namespace faultlab::reports::internal {
 
+// " at 0x…" for a crash the kernel raised on an address (SEGV_*, BUS_*);
+// "" for a signal sent by a process (SI_TKILL from abort(), SI_USER), whose
+// siginfo carries no address.
+std::string CrashAddressText(const nlohmann::json& crash);
+
 // j[key] if j is an object holding key, else a static null value.
 const nlohmann::json& Field(const nlohmann::json& j, std::string_view key);
 
