@@ -182,6 +182,9 @@ std::string Classifier::PeerFate(int peer, bool told) const {
     return absl::StrCat("died (",
                         ExitStatus::FromWaitStatus(p.wait_status).ToString(),
                         ")", untold);
+  if (int head = BlockedBehind(waits_, obs_.hang.hung, peer); head >= 0)
+    return absl::StrCat("is stalled behind ", s_.workers[head].name,
+                        ", which is hung");
   return "is alive but silent";
 }
 
@@ -355,8 +358,8 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
                     : HeldLocksText(w);
     if (r->detail.empty())
       r->detail = absl::StrCat("no heartbeat for ",
-                               end > beat ? (end - beat) / 1000000 : 0,
-                               " ms after its fault");
+                               end > beat ? (end - beat) / 1000000 : 0, " ms",
+                               slot.fault_ns.load() ? " after its fault" : "");
   } else if (slot.blocked.load() != BlockKind::kNone && since &&
              (obs_.end_ns - since > kStuckNs ||
               BlockedBehind(waits_, obs_.hang.hung, w) >= 0 ||

@@ -24,9 +24,12 @@ WaitEdge WaitsFor(const Scenario& s, const Scoreboard& sb, int w, uint64_t now,
                   uint64_t min_blocked_ns) {
   const WorkerSlot& slot = sb.workers[w];
   if (slot.state.load() != WorkerState::kRunning) return {};
+  // The three fields as one consistent snapshot, or no edge this tick.
+  const uint32_t seq = slot.blocked_seq.load();
   BlockKind kind = slot.blocked.load();
   int on = slot.blocked_on.load();
   uint64_t since = slot.blocked_since_ns.load();
+  if ((seq & 1) || slot.blocked_seq.load() != seq) return {};
   if (kind == BlockKind::kNone || since == 0 || on < 0 ||
       (now > since ? now - since : 0) < min_blocked_ns)
     return {};
@@ -34,14 +37,15 @@ WaitEdge WaitsFor(const Scenario& s, const Scoreboard& sb, int w, uint64_t now,
     if (on >= int(sb.n_locks) || on >= kMaxLocks) return {};
     int owner = sb.locks[on].owner.load();
     if (owner < 0 || owner >= int(s.workers.size())) return {};
-    return {owner, LockName(sb, on)};
+    return {owner, LockName(sb, on), kind, since};
   }
   if (on >= int(s.channels.size())) return {};
   const Channel& c = s.channels[on];
   bool read = kind == BlockKind::kRead;
   return {read ? c.from : c.to,
           absl::StrCat(read ? "reading " : "writing ", ChannelKindName(c.kind),
-                       " ", c.name)};
+                       " ", c.name),
+          kind, since};
 }
 
 std::string EdgeText(const Scenario& s, int w, const WaitEdge& e) {
@@ -81,11 +85,11 @@ bool HeldForever(const Scenario& s, const Scoreboard& sb,
                  HangReport* report) {
   const int n = s.workers.size();
   for (int w = 0; w < n; ++w) {
-    const WorkerSlot& slot = sb.workers[w];
-    if (g[w].to < 0 || slot.blocked.load() != BlockKind::kLock) continue;
+    // The edge's own wait: the slot may have moved on since it was read.
+    if (g[w].to < 0 || g[w].kind != BlockKind::kLock) continue;
     const int owner = g[w].to;
-    const uint64_t since = slot.blocked_since_ns.load();
-    if (owner == w || now - since < kSilentNs ||
+    const uint64_t since = g[w].since_ns;
+    if (owner == w || now <= since || now - since < kSilentNs ||
         sb.workers[owner].blocked.load() != BlockKind::kNone)
       continue;
     report->hung = {owner};

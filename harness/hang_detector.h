@@ -26,6 +26,8 @@ inline constexpr uint64_t kSilentNs = 200'000'000;
 struct WaitEdge {
   int to = -1;       // the worker that must act; -1: no edge
   std::string what;  // "lock B", "reading pipe relay[0]->sink[0]"
+  BlockKind kind = BlockKind::kNone;  // the wait, as read with the edge
+  uint64_t since_ns = 0;
 };
 
 // One edge (or none) per worker of `s`, as the scoreboard shows them at

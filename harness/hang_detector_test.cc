@@ -167,6 +167,29 @@ TEST_F(HangDetectorTest, LockHeldForeverByAnIdleOwner) {
             std::string::npos);
 }
 
+// A wait being rewritten (odd sequence) is no edge this tick: its fields may
+// mix the old wait and the new one.
+TEST_F(HangDetectorTest, AWaitBeingRewrittenIsNoEdge) {
+  Workers(3);
+  Own(0, 0);
+  Block(1, BlockKind::kLock, 0, kSilentNs);
+  sb_->workers[1].blocked_seq.store(7);
+  EXPECT_FALSE(Detect());
+  sb_->workers[1].blocked_seq.store(8);
+  EXPECT_TRUE(Detect());
+}
+
+// A lock wait that started after `now` (read across a rewrite) never counts
+// as held for ages (the unsigned difference would wrap).
+TEST_F(HangDetectorTest, AWaitFromTheFutureIsNotHeldForever) {
+  Workers(2);
+  Own(0, 0);
+  sb_->workers[1].blocked.store(BlockKind::kLock);
+  sb_->workers[1].blocked_on.store(0);
+  sb_->workers[1].blocked_since_ns.store(kNow + kMs);
+  EXPECT_FALSE(Detect());
+}
+
 TEST_F(HangDetectorTest, SilentHangTarget) {
   Workers(2);
   s_.fault.target = 1;

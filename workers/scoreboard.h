@@ -19,7 +19,7 @@
 namespace faultlab {
 
 inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
-inline constexpr uint32_t kScoreboardVersion = 2;
+inline constexpr uint32_t kScoreboardVersion = 3;
 inline constexpr int kMaxWorkers = 64;
 inline constexpr int kMaxChannels = 64;
 inline constexpr int kMaxChannelsPerWorker = 16;
@@ -194,6 +194,10 @@ struct WorkerSlot {
   std::atomic<uint64_t> bad_messages;  // checksum/sequence failures seen
   std::atomic<uint64_t> fault_ns;      // when the injector fired, 0 = never
   std::atomic<int32_t> decided_by;     // channel that ended it, -1 none
+  // Odd while SetBlocked() rewrites blocked/blocked_on/blocked_since_ns:
+  // a reader that sees the same even value before and after reading them
+  // has a consistent wait (a sequence lock).
+  std::atomic<uint32_t> blocked_seq;
   std::atomic<BlockKind> blocked;
   std::atomic<int32_t> blocked_on;  // channel or lock index; kAnyInput
                                     // while every open input is silent

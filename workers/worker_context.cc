@@ -84,9 +84,11 @@ void WorkerContext::SetBlocked(BlockKind kind, int on) {
 }
 
 void WorkerContext::SetBlocked(BlockKind kind, int on, uint64_t since_ns) {
+  slot_->blocked_seq.fetch_add(1);  // odd: being rewritten
   slot_->blocked_on.store(on);
   slot_->blocked_since_ns.store(since_ns);
   slot_->blocked.store(kind);
+  slot_->blocked_seq.fetch_add(1);  // even: consistent again
 }
 
 void WorkerContext::Finish(EndReason reason, int channel, const char* detail) {
