@@ -45,7 +45,7 @@ WaitEdge WaitsFor(const Scenario& s, const Scoreboard& sb, int w, uint64_t now,
   return {read ? c.from : c.to,
           absl::StrCat(read ? "reading " : "writing ", ChannelKindName(c.kind),
                        " ", c.name),
-          kind, since};
+          kind, since, on};
 }
 
 std::string EdgeText(const Scenario& s, int w, const WaitEdge& e) {
@@ -126,6 +126,18 @@ std::vector<WaitEdge> WaitForGraph(const Scenario& s, const Scoreboard& sb,
   std::vector<WaitEdge> g(s.workers.size());
   for (size_t w = 0; w < g.size(); ++w)
     g[w] = WaitsFor(s, sb, w, now_ns, min_blocked_ns);
+  // A writer blocked because a channel is full and its reader blocked
+  // because the same channel is empty cannot both be true: two snapshots
+  // taken a moment apart (a loaded machine) disagree. Neither is an edge.
+  for (size_t w = 0; w < g.size(); ++w) {
+    const int v = g[w].to;
+    if (g[w].channel < 0 || v < 0 || v >= int(g.size())) continue;
+    if (g[v].to == int(w) && g[v].channel == g[w].channel &&
+        g[v].kind != g[w].kind) {
+      g[v] = WaitEdge{};
+      g[w] = WaitEdge{};
+    }
+  }
   return g;
 }
 

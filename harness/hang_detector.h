@@ -28,6 +28,7 @@ struct WaitEdge {
   std::string what;  // "lock B", "reading pipe relay[0]->sink[0]"
   BlockKind kind = BlockKind::kNone;  // the wait, as read with the edge
   uint64_t since_ns = 0;
+  int channel = -1;  // for a read or write wait
 };
 
 // One edge (or none) per worker of `s`, as the scoreboard shows them at

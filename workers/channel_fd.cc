@@ -40,6 +40,13 @@ class FdChannelEnd : public ChannelEnd {
       ssize_t n = write(fd_, buf + done, total - done);
       if (n > 0) {
         done += n;
+        // Bytes moved: the reader is reading, so this is no wait (yet).
+        // A frame larger than the pipe goes out in pieces, and its whole
+        // transfer must not read as one long block.
+        if (w.blocked_since) {
+          w.blocked_since = 0;
+          ctx_->SetBlocked(BlockKind::kNone, -1);
+        }
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
@@ -117,6 +124,10 @@ class FdChannelEnd : public ChannelEnd {
       ssize_t k = read(fd_, dst + *got, n - *got);
       if (k > 0) {
         *got += k;
+        if (w.blocked_since) {  // the writer is writing: no wait (yet)
+          w.blocked_since = 0;
+          ctx_->SetBlocked(BlockKind::kNone, -1);
+        }
         continue;
       }
       if (k == 0) {
