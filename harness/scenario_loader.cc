@@ -16,9 +16,9 @@
 #include <sstream>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "harness/stream_graph.h"
 #include "workers/message.h"
 #include "workers/shm_ring.h"
 
@@ -297,70 +297,11 @@ class Loader {
     }
   }
 
-  // Every relay and sink needs an input, every producer and relay an output;
-  // without one the worker has nothing to do and would "complete" vacuously.
+  // The workers and channels can all do their part (harness/stream_graph.h).
   void CheckTopology(const YAML::Node& root, const Scenario& s) {
-    for (size_t w = 0; w < s.workers.size(); ++w) {
-      bool in = false, out = false;
-      for (const Channel& c : s.channels) {
-        in |= c.to == int(w);
-        out |= c.from == int(w);
-      }
-      const Role r = s.workers[w].role;
-      const YAML::Node at =
-          root["channels"] ? root["channels"] : root["workers"];
-      if ((r == Role::kRelay || r == Role::kSink) && !in)
-        Fail(at, absl::StrCat(s.workers[w].name, " (", RoleName(r),
-                              ") has no input channel; add one to it"));
-      if ((r == Role::kProducer || r == Role::kRelay) && !out)
-        Fail(at, absl::StrCat(s.workers[w].name, " (", RoleName(r),
-                              ") has no output channel; add one from it"));
-      if (r == Role::kLocker) {
-        int n_in = 0, n_out = 0;
-        for (const Channel& c : s.channels) {
-          n_in += c.to == int(w);
-          n_out += c.from == int(w);
-        }
-        if (n_out > n_in)
-          Fail(at, absl::StrCat(s.workers[w].name, " (locker) has ", n_out,
-                                " output channels but ", n_in,
-                                " inputs; a locker passes input k to output "
-                                "k, so output ",
-                                n_in, " would carry nothing"));
-      }
-    }
-    // Relays and lockers pass streams on; each must start at a producer
-    // (or at a worker that sends nothing), not go round a loop of them that
-    // nothing feeds: nothing would ever arrive, and the pass-throughs would
-    // wait on each other for ever with no fault in the scenario.
-    std::vector<std::vector<int>> ins(s.workers.size()), outs(s.workers.size());
-    for (size_t c = 0; c < s.channels.size(); ++c) {
-      ins[s.channels[c].to].push_back(c);
-      outs[s.channels[c].from].push_back(c);
-    }
-    for (size_t c = 0; c < s.channels.size(); ++c) {
-      std::vector<bool> seen(s.channels.size(), false);
-      std::string path;
-      for (int cur = c; cur >= 0;) {
-        if (seen[cur])
-          Fail(root["channels"],
-               absl::StrCat("channel ", s.channels[c].name,
-                            " is fed only by a loop that no producer feeds (",
-                            path,
-                            "); nothing would ever arrive: give the loop a "
-                            "producer"));
-        seen[cur] = true;
-        absl::StrAppend(&path, path.empty() ? "" : ", ", s.channels[cur].name);
-        const int w = s.channels[cur].from;
-        const std::vector<int>& in = ins[w];
-        const Role r = s.workers[w].role;
-        size_t k = 0;
-        if (r == Role::kLocker)
-          k = std::find(outs[w].begin(), outs[w].end(), cur) - outs[w].begin();
-        cur = (r == Role::kRelay || r == Role::kLocker) && k < in.size() ? in[k]
-                                                                         : -1;
-      }
-    }
+    std::string error = StreamGraph(s).TopologyError();
+    if (!error.empty())
+      Fail(root["channels"] ? root["channels"] : root["workers"], error);
   }
 
   // "sink" → every sink; "sink[1]" → that one.

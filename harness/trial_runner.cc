@@ -24,6 +24,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
+#include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
 
 namespace faultlab {
@@ -49,26 +50,15 @@ void PlanStreams(const Scenario& s, TrialPlan* p) {
   const size_t n = s.channels.size();
   p->stream_source.assign(n, -1);
   p->stream_messages.assign(n, 0);
-  std::vector<std::vector<int>> ins(s.workers.size()), outs(s.workers.size());
-  for (size_t c = 0; c < n; ++c) {
-    ins[s.channels[c].to].push_back(c);
-    outs[s.channels[c].from].push_back(c);
-  }
+  const StreamGraph graph(s);
   enum { kTodo, kWalking, kDone };
   std::vector<int> state(n, kTodo);
   std::function<void(int)> walk = [&](int c) {
     if (state[c] != kTodo) return;
     state[c] = kWalking;
     const int w = s.channels[c].from;
-    const Role r = s.workers[w].role;
-    int upstream = -1;
-    if (r == Role::kRelay && !ins[w].empty()) {
-      upstream = ins[w][0];
-    } else if (r == Role::kLocker) {
-      size_t k = std::find(outs[w].begin(), outs[w].end(), c) - outs[w].begin();
-      if (k < ins[w].size()) upstream = ins[w][k];
-    }
-    if (r == Role::kProducer) {
+    const int upstream = graph.Upstream(c);
+    if (s.workers[w].role == Role::kProducer) {
       p->stream_source[c] = w;
       p->stream_messages[c] = s.workers[w].messages;
     } else if (upstream >= 0) {
@@ -81,12 +71,12 @@ void PlanStreams(const Scenario& s, TrialPlan* p) {
   for (size_t c = 0; c < n; ++c) walk(c);
   p->expected_messages.assign(s.workers.size(), 0);
   for (size_t w = 0; w < s.workers.size(); ++w) {
-    if (s.workers[w].role == Role::kProducer || ins[w].empty()) {
+    if (s.workers[w].role == Role::kProducer || graph.ins(w).empty()) {
       p->expected_messages[w] = s.workers[w].messages;
       continue;
     }
     uint64_t sum = 0;
-    for (int c : ins[w]) sum += p->stream_messages[c];
+    for (int c : graph.ins(w)) sum += p->stream_messages[c];
     p->expected_messages[w] = uint32_t(std::min<uint64_t>(sum, UINT32_MAX));
   }
 }
