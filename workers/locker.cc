@@ -135,13 +135,7 @@ void RunForwarding(WorkerContext& ctx) {
                                                    : "peer gone (ECONNRESET)";
       if (!PeerFailed(ctx, ch, BlockKind::kRead, what)) return;
     }
-    if (idle && open > 1) {
-      if (!silent_since) silent_since = MonotonicNs();
-      ctx.SetBlocked(BlockKind::kRead, kAnyInput, silent_since);
-    } else if (silent_since) {
-      silent_since = 0;
-      ctx.SetBlocked(BlockKind::kNone, -1);
-    }
+    ctx.AnyInputRound(idle && open > 1, &silent_since);
     if (idle) PacedSleep(ctx, kPollNapUs);
   }
   char detail[160];

@@ -182,13 +182,7 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
       if (!PeerFailed(ctx, *ctx.in[i], BlockKind::kRead, extra)) return;
       DescribeLastEvent(*ctx.in[i], ctx.sb().channels[ch], lost, sizeof lost);
     }
-    if (silent && open > 1) {
-      if (!silent_since) silent_since = MonotonicNs();
-      ctx.SetBlocked(BlockKind::kRead, kAnyInput, silent_since);
-    } else if (silent_since) {
-      silent_since = 0;
-      ctx.SetBlocked(BlockKind::kNone, -1);
-    }
+    ctx.AnyInputRound(silent && open > 1, &silent_since);
   }
   char detail[160];
   uint64_t got = ctx.slot().progress.load();

@@ -91,6 +91,16 @@ void WorkerContext::SetBlocked(BlockKind kind, int on, uint64_t since_ns) {
   slot_->blocked_seq.fetch_add(1);  // even: consistent again
 }
 
+void WorkerContext::AnyInputRound(bool waiting, uint64_t* silent_since) {
+  if (waiting) {
+    if (!*silent_since) *silent_since = MonotonicNs();
+    SetBlocked(BlockKind::kRead, kAnyInput, *silent_since);
+  } else if (*silent_since) {
+    *silent_since = 0;
+    SetBlocked(BlockKind::kNone, -1);
+  }
+}
+
 void WorkerContext::Finish(EndReason reason, int channel, const char* detail) {
   CheckHeap(*this, true);
   for (auto& e : in) e->Close();

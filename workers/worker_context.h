@@ -23,6 +23,11 @@ class WorkerContext {
   void SetBlocked(BlockKind kind, int on);
   // The same, keeping when the wait began (a wait re-published each round).
   void SetBlocked(BlockKind kind, int on, uint64_t since_ns);
+  // For a reader of several inputs, after each round over them: while every
+  // open input stays silent, publishes a wait for any of them (kAnyInput)
+  // dated from the first silent round (*silent_since); withdraws it when one
+  // speaks. `waiting`: this round was silent and more than one input is open.
+  void AnyInputRound(bool waiting, uint64_t* silent_since);
   // Records how the worker ended, closes its channel ends.
   void Finish(EndReason reason, int channel, const char* detail);
   // Policy `wait` after a peer is gone: block (heartbeat on) until killed.
