@@ -41,7 +41,7 @@ class Launcher {
 // The real launcher (Boost.Process inside).
 std::unique_ptr<Launcher> NewBoostLauncher();
 
-// Every process the supervisor starts (subjects, addr2line) is started
+// Every process the supervisor starts is started
 // under this lock. Boost.Process makes its exec-error pipe with pipe() and
 // marks it close-on-exec a moment later; a fork from another thread in that
 // moment (trials run in parallel with --jobs) would carry the pipe into an

@@ -19,6 +19,9 @@ struct FrameResult {
   int line = 0;
   uint64_t address = 0;
   std::string module;  // basename of the object
+  // Inlined by the compiler at this address into the frame that follows
+  // (which has the same address).
+  bool inlined = false;
 };
 
 struct StackResult {

@@ -20,7 +20,8 @@ json FramesJson(const std::vector<FrameResult>& frames) {
                    {"file", f.file},
                    {"line", f.line},
                    {"address", absl::StrFormat("0x%x", f.address)},
-                   {"module", f.module}});
+                   {"module", f.module},
+                   {"inlined", f.inlined}});
   return out;
 }
 

@@ -209,6 +209,7 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
 }
 
 void RunIdle(WorkerContext& ctx) {
+  ctx.Tick();  // an after_ms: 0 fault fires at once, before any sleep
   Sleep(ctx.config().interval_us, ctx);
   ctx.Finish(EndReason::kCompleted, -1, "idled to the end");
 }
