@@ -41,15 +41,16 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double TrialNs(const char* yaml, Placement pl, int n, const char* exe) {
+double TrialNs(const char* yaml, const char* pl, int n, const char* exe) {
   absl::StatusOr<Scenario> s = LoadScenarioText(yaml, "bench");
-  if (!s.ok()) return -1;
+  if (!s.ok() || !s->FindPlacement(pl)) return -1;
   std::unique_ptr<Launcher> launcher = NewBoostLauncher();
   TrialRunner runner(launcher.get(), {.worker_exe = exe}, -1);
   std::vector<double> times;
   for (int i = 0; i < n; ++i) {
     uint64_t start = NowNs();
-    absl::StatusOr<TrialObservation> obs = runner.Run(*s, MakePlan(*s, pl, i));
+    absl::StatusOr<TrialObservation> obs =
+        runner.Run(*s, MakePlan(*s, *s->FindPlacement(pl), i));
     if (!obs.ok()) {
       std::fprintf(stderr, "trial failed: %s\n",
                    std::string(obs.status().message()).c_str());
@@ -88,9 +89,9 @@ int TrialMain(int n, const char* exe) {
   double fork_wait = Median(fw), fork_exec = Median(fe);
   Row("floor: fork+exit+wait", fork_wait);
   Row("floor: fork+exec(faultlab-worker)+wait", fork_exec, fork_wait, "fork");
-  double one_t = TrialNs(kOneWorker, Placement::kThread, n, exe);
-  double pipe_t = TrialNs(kPipeline, Placement::kThread, n, exe);
-  double pipe_p = TrialNs(kPipeline, Placement::kProcess, n, exe);
+  double one_t = TrialNs(kOneWorker, "thread", n, exe);
+  double pipe_t = TrialNs(kPipeline, "thread", n, exe);
+  double pipe_p = TrialNs(kPipeline, "process", n, exe);
   Row("trial: 1 idle worker, thread placement", one_t, fork_wait, "fork");
   Row("trial: 3-stage pipeline x100 msgs, thread", pipe_t, fork_wait, "fork");
   Row("trial: 3-stage pipeline x100 msgs, process", pipe_p, pipe_t, "thread");

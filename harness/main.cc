@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "harness/launcher.h"
 #include "harness/run_command.h"
 
@@ -35,13 +36,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   faultlab::RunOptions run;
-  std::string placement = "both";
+  std::string placement;
   std::string seed;
   auto* run_cmd =
       app.add_subcommand("run", "run scenarios and check their expectations");
   run_cmd->add_option("scenario", run.scenarios, "scenario files")->required();
-  run_cmd->add_option("--placement", placement, "thread, process or both")
-      ->check(CLI::IsMember({"thread", "process", "both"}));
+  run_cmd->add_option("--placement", placement,
+                      "thread, process, both, or placement names the "
+                      "scenarios give, comma-separated (default: every "
+                      "placement each scenario lists)");
   run_cmd
       ->add_option("--repeat", run.repeat,
                    "trials per placement (seeds S, S+1, ...)")
@@ -101,9 +104,13 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
   if (*run_cmd) {
-    if (placement == "thread") run.placements = {faultlab::Placement::kThread};
-    if (placement == "process")
-      run.placements = {faultlab::Placement::kProcess};
+    std::vector<std::string> names = absl::StrSplit(placement, ',');
+    for (const std::string& name : names) {
+      if (name == "both")
+        run.placements.insert(run.placements.end(), {"thread", "process"});
+      else if (!name.empty())
+        run.placements.push_back(name);
+    }
     if (*seed_opt) run.seed = std::strtoull(seed.c_str(), nullptr, 10);
     run.worker_exe = DefaultWorkerExe();
     run.command_line = "faultlab";

@@ -32,14 +32,4 @@ std::optional<Outcome> ParseOutcome(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view PlacementName(Placement p) {
-  return p == Placement::kThread ? "thread" : "process";
-}
-
-std::optional<Placement> ParsePlacement(std::string_view name) {
-  if (name == "thread") return Placement::kThread;
-  if (name == "process") return Placement::kProcess;
-  return std::nullopt;
-}
-
 }  // namespace faultlab

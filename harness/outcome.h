@@ -1,5 +1,5 @@
-// Per-worker outcomes and trial placements, with their names as they appear
-// in scenarios, JSON and reports.
+// Per-worker outcomes, with their names as they appear in scenarios, JSON
+// and reports.
 #ifndef FAULTLAB_HARNESS_OUTCOME_H_
 #define FAULTLAB_HARNESS_OUTCOME_H_
 
@@ -26,10 +26,6 @@ inline constexpr Outcome kAllOutcomes[] = {
 
 std::string_view OutcomeName(Outcome o);
 std::optional<Outcome> ParseOutcome(std::string_view name);
-
-enum class Placement { kThread, kProcess };
-std::string_view PlacementName(Placement p);
-std::optional<Placement> ParsePlacement(std::string_view name);
 
 }  // namespace faultlab
 

@@ -88,7 +88,9 @@ struct TrialResult {
 };
 
 struct PlacementResult {
-  Placement placement = Placement::kThread;
+  std::string placement;  // its name: thread, process or the scenario's own
+  // Worker names per subject process, as the placement groups them.
+  std::vector<std::vector<std::string>> groups;
   bool passed = true;
   std::vector<CheckResult> expectations;
   std::vector<TrialResult> trials;

@@ -107,11 +107,11 @@ json ToJson(const ScenarioResult& s) {
       checks.push_back(
           {{"check", c.check}, {"passed", c.passed}, {"actual", c.actual}});
     for (const TrialResult& t : p.trials) trials.push_back(TrialJson(t));
-    placements.push_back(
-        {{"placement", std::string(PlacementName(p.placement))},
-         {"passed", p.passed},
-         {"expectations", checks},
-         {"trials", trials}});
+    placements.push_back({{"placement", p.placement},
+                          {"groups", p.groups},
+                          {"passed", p.passed},
+                          {"expectations", checks},
+                          {"trials", trials}});
   }
   return {{"name", s.name},
           {"file", s.file},

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "harness/classify.h"
 #include "harness/expectations.h"
 #include "harness/launcher.h"
@@ -93,7 +94,7 @@ class Outputs {
 // results are reported.
 struct Task {
   size_t scenario;
-  Placement placement;
+  size_t placement;  // index into the scenario's placements
   int rep;
   uint64_t seed;
 };
@@ -151,7 +152,7 @@ class TrialPool {
   Obs RunTask(size_t i) {
     const Task& t = tasks_[i];
     const Scenario& s = scenarios_[t.scenario];
-    return runner_->Run(s, MakePlan(s, t.placement, t.seed));
+    return runner_->Run(s, MakePlan(s, s.placements[t.placement], t.seed));
   }
 
   void Work() {
@@ -209,6 +210,37 @@ ScenarioResult NewScenarioResult(const Scenario& s) {
   return r;
 }
 
+PlacementResult NewPlacementResult(const Scenario& s,
+                                   const PlacementSpec& spec) {
+  PlacementResult r;
+  r.placement = spec.name;
+  for (const std::vector<int>& g : spec.groups) {
+    r.groups.emplace_back();
+    for (int w : g) r.groups.back().push_back(s.workers[w].name);
+  }
+  return r;
+}
+
+// --placement names that no scenario of the run has: a typo, not an empty
+// run.
+bool CheckPlacementNames(const RunOptions& opts,
+                         const std::vector<Scenario>& scenarios) {
+  bool ok = true;
+  for (const std::string& want : opts.placements) {
+    std::vector<std::string> have;
+    for (const Scenario& s : scenarios)
+      for (const PlacementSpec& p : s.placements)
+        if (std::find(have.begin(), have.end(), p.name) == have.end())
+          have.push_back(p.name);
+    if (std::find(have.begin(), have.end(), want) != have.end()) continue;
+    std::cerr << "faultlab: --placement " << want
+              << ": no scenario has a placement of that name; they have: "
+              << absl::StrJoin(have, ", ") << "\n";
+    ok = false;
+  }
+  return ok;
+}
+
 }  // namespace
 
 bool WriteFileAtomic(const std::string& path, const std::string& content) {
@@ -243,7 +275,7 @@ int RunCommand(const RunOptions& opts) {
     }
     scenarios.push_back(*std::move(s));
   }
-  if (bad) return 2;
+  if (bad || !CheckPlacementNames(opts, scenarios)) return 2;
 
   const int signal_fd = SetUpSupervisorSignals();
   std::unique_ptr<Launcher> launcher = NewBoostLauncher();
@@ -265,10 +297,10 @@ int RunCommand(const RunOptions& opts) {
   std::vector<Task> tasks;
   for (size_t si = 0; si < scenarios.size(); ++si) {
     const Scenario& s = scenarios[si];
-    for (Placement pl : s.placements) {
+    for (size_t pl = 0; pl < s.placements.size(); ++pl) {
       if (!opts.placements.empty() &&
-          std::find(opts.placements.begin(), opts.placements.end(), pl) ==
-              opts.placements.end())
+          std::find(opts.placements.begin(), opts.placements.end(),
+                    s.placements[pl].name) == opts.placements.end())
         continue;
       for (int rep = 0; rep < opts.repeat; ++rep)
         tasks.push_back({si, pl, rep, (opts.seed ? *opts.seed : s.seed) + rep});
@@ -298,12 +330,13 @@ int RunCommand(const RunOptions& opts) {
     if (i == 0 || tasks[i - 1].scenario != task.scenario)
       run.scenarios.push_back(NewScenarioResult(s));
     ScenarioResult& sr = run.scenarios.back();
-    if (sr.placements.empty() ||
-        sr.placements.back().placement != task.placement)
-      sr.placements.push_back({task.placement, true, {}, {}});
+    const PlacementSpec& spec = s.placements[task.placement];
+    if (i == 0 || tasks[i - 1].scenario != task.scenario ||
+        tasks[i - 1].placement != task.placement)
+      sr.placements.push_back(NewPlacementResult(s, spec));
     PlacementResult& pr = sr.placements.back();
     TrialResult t = Classify(s, **obs, &symbolizer);
-    if (auto it = s.expect.find(task.placement); it != s.expect.end()) {
+    if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
       for (CheckResult& c : CheckExpectation(s, it->second, t)) {
         if (!c.passed) pr.passed = false;
         // With repeats, keep every failure but each passing check once.

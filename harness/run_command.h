@@ -17,7 +17,9 @@ namespace faultlab {
 
 struct RunOptions {
   std::vector<std::string> scenarios;
-  std::vector<Placement> placements;  // empty: what each scenario lists
+  // Placement names to run (thread, process, a scenario's own); empty:
+  // every placement each scenario lists.
+  std::vector<std::string> placements;
   int repeat = 1;
   int jobs = 1;  // trials run at once
   std::optional<uint64_t> seed;

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/outcome.h"
@@ -72,17 +73,30 @@ struct Expectation {
   std::optional<bool> contained;
 };
 
+// Where a trial's workers live: each group is one subject process hosting
+// its workers as threads; every worker is in exactly one group. `thread` is
+// one group of all, `process` a group each; a scenario may name others
+// (`split: [[web, cache], [store]]`).
+struct PlacementSpec {
+  std::string name;
+  std::vector<std::vector<int>> groups;  // worker indices, in scenario order
+};
+PlacementSpec ThreadPlacement(size_t n_workers);
+PlacementSpec ProcessPlacement(size_t n_workers);
+
 struct Scenario {
   std::string file;
   std::string name;
   std::string description;
   uint64_t seed = 1;
   uint32_t deadline_ms = 5000;
-  std::vector<Placement> placements{Placement::kThread, Placement::kProcess};
+  std::vector<PlacementSpec> placements;  // run in this order
   std::vector<Worker> workers;
   std::vector<Channel> channels;
   Fault fault;
-  std::map<Placement, Expectation> expect;
+  std::map<std::string, Expectation> expect;  // by placement name
+
+  const PlacementSpec* FindPlacement(std::string_view name) const;
 };
 
 const char* FaultKindName(FaultKind k);

@@ -138,8 +138,12 @@ class Loader {
       s.seed = Int(n, 0, std::numeric_limits<int64_t>::max(), "seed");
     if (auto n = root["deadline_ms"])
       s.deadline_ms = Int(n, 1, 600000, "deadline_ms");
-    if (auto n = root["placements"]) s.placements = Placements(n);
     LoadWorkers(Required(root, "workers", "the scenario"), s);
+    if (auto n = root["placements"])
+      LoadPlacements(n, s);
+    else
+      s.placements = {ThreadPlacement(s.workers.size()),
+                      ProcessPlacement(s.workers.size())};
     if (auto n = root["channels"]) LoadChannels(n, s);
     CheckTopology(root, s);
     if (auto n = root["fault"]) LoadFault(n, s);
@@ -246,20 +250,113 @@ class Loader {
     Fail(n, msg);
   }
 
-  std::vector<Placement> Placements(const YAML::Node& n) {
-    if (!n.IsSequence() || n.size() == 0)
-      Fail(n, "expected a list of placements: [thread, process]");
-    std::vector<Placement> out;
-    for (const auto& p : n) {
-      auto pl = ParsePlacement(String(p));
-      if (!pl)
-        Fail(p, absl::StrCat("unknown placement '", p.Scalar(),
-                             "'; expected thread or process"));
-      if (std::find(out.begin(), out.end(), *pl) != out.end())
-        Fail(p, "placement listed twice");
-      out.push_back(*pl);
+  // `placements:` is a list of entries or a mapping of name: layout. A list
+  // entry is `thread`, `process` or a one-key mapping {name: layout}; a
+  // layout is `thread`, `process` or a list of groups, each a worker or
+  // group name or a list of them: one process per group.
+  void LoadPlacements(const YAML::Node& n, Scenario& s) {
+    const char* kShape =
+        "expected placements as a list ([thread, process, {split: [[web, "
+        "cache], [store]]}]) or a mapping of name: layout";
+    if (n.IsSequence() && n.size() > 0) {
+      for (const auto& e : n) {
+        if (e.IsScalar()) {
+          AddPlacement(e, e, YAML::Node(), s);
+        } else if (e.IsMap() && e.size() == 1) {
+          auto kv = *e.begin();
+          AddPlacement(kv.first, kv.first, kv.second, s);
+        } else {
+          Fail(e,
+               "expected a placement: thread, process or {name: [[workers], "
+               "...]}");
+        }
+      }
+    } else if (n.IsMap() && n.size() > 0) {
+      for (const auto& kv : n) AddPlacement(kv.first, kv.first, kv.second, s);
+    } else {
+      Fail(n, kShape);
     }
-    return out;
+  }
+
+  // `layout` null: `name` is thread or process itself.
+  void AddPlacement(const YAML::Node& at, const YAML::Node& name_node,
+                    const YAML::Node& layout, Scenario& s) {
+    std::string name = Name(name_node, "a placement name", 32);
+    bool builtin = name == "thread" || name == "process";
+    PlacementSpec p;
+    p.name = name;
+    const size_t n = s.workers.size();
+    if (!layout || layout.IsNull()) {
+      if (!builtin)
+        Fail(at, absl::StrCat("unknown placement '", name,
+                              "'; expected thread, process or a grouping "
+                              "such as {",
+                              name, ": [[web, cache], [store]]}"));
+      p = name == "thread" ? ThreadPlacement(n) : ProcessPlacement(n);
+    } else if (layout.IsScalar()) {
+      std::string kind = layout.Scalar();
+      if (kind != "thread" && kind != "process")
+        Fail(layout, absl::StrCat("expected placement '", name,
+                                  "' as thread, process or a list of groups "
+                                  "of workers, got '",
+                                  kind, "'"));
+      if (builtin && kind != name)
+        Fail(layout, absl::StrCat("placement '", name, "' is built in; give ",
+                                  kind, " layout another name"));
+      p = kind == "thread" ? ThreadPlacement(n) : ProcessPlacement(n);
+      p.name = name;
+    } else {
+      if (builtin)
+        Fail(name_node, absl::StrCat("'", name,
+                                     "' is a built-in placement; name your "
+                                     "grouping otherwise"));
+      p.groups = Groups(layout, name, s);
+    }
+    if (s.FindPlacement(name))
+      Fail(name_node, absl::StrCat("placement '", name, "' listed twice"));
+    s.placements.push_back(std::move(p));
+  }
+
+  // Every worker in exactly one group, none empty.
+  std::vector<std::vector<int>> Groups(const YAML::Node& layout,
+                                       const std::string& name,
+                                       const Scenario& s) {
+    if (!layout.IsSequence() || layout.size() == 0)
+      Fail(layout, absl::StrCat("expected placement '", name,
+                                "' as a list of groups, one per process: "
+                                "[[web, cache], [store]]"));
+    std::vector<int> group_of(s.workers.size(), -1);
+    std::vector<std::vector<int>> groups;
+    for (const auto& g : layout) {
+      const int gi = int(groups.size());
+      groups.emplace_back();
+      auto add = [&](const YAML::Node& ref) {
+        for (int w : Resolve(ref, s)) {
+          if (group_of[w] >= 0)
+            Fail(ref, absl::StrCat(s.workers[w].name, " is already in group ",
+                                   group_of[w] + 1, " of placement '", name,
+                                   "'; every worker must be in exactly one "
+                                   "group"));
+          group_of[w] = gi;
+          groups.back().push_back(w);
+        }
+      };
+      if (g.IsSequence()) {
+        if (g.size() == 0) Fail(g, "a group needs at least one worker");
+        for (const auto& ref : g) add(ref);
+      } else {
+        add(g);
+      }
+      std::sort(groups.back().begin(), groups.back().end());
+    }
+    std::vector<std::string> missing;
+    for (size_t w = 0; w < s.workers.size(); ++w)
+      if (group_of[w] < 0) missing.push_back(s.workers[w].name);
+    if (!missing.empty())
+      Fail(layout, absl::StrCat("placement '", name, "' leaves out ",
+                                absl::StrJoin(missing, ", "),
+                                "; every worker must be in exactly one group"));
+    return groups;
   }
 
   void LoadWorkers(const YAML::Node& n, Scenario& s) {
@@ -558,14 +655,18 @@ class Loader {
   }
 
   void LoadExpect(const YAML::Node& n, Scenario& s) {
-    Map(n, "'expect'", {"thread", "process"});
+    std::vector<std::string> names;
+    for (const PlacementSpec& p : s.placements) names.push_back(p.name);
+    if (n.IsMap())
+      for (const auto& kv : n)
+        if (kv.first.IsScalar() && !s.FindPlacement(kv.first.Scalar()) &&
+            (kv.first.Scalar() == "thread" || kv.first.Scalar() == "process"))
+          Fail(kv.first,
+               absl::StrCat("expectation for placement '", kv.first.Scalar(),
+                            "', which 'placements' does not run"));
+    Map(n, "'expect' (one entry per placement)", names);
     for (const auto& kv : n) {
-      Placement p = *ParsePlacement(kv.first.Scalar());
-      if (std::find(s.placements.begin(), s.placements.end(), p) ==
-          s.placements.end())
-        Fail(kv.first,
-             absl::StrCat("expectation for placement '", kv.first.Scalar(),
-                          "', which 'placements' does not run"));
+      const std::string p = kv.first.Scalar();
       const YAML::Node& e = kv.second;
       Map(e, "an expectation",
           {"target", "others", "workers", "blast_radius", "contained"});

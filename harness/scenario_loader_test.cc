@@ -47,8 +47,8 @@ TEST(ScenarioLoaderTest, ExpandsGroupsAndChannels) {
   EXPECT_EQ(s->fault.target, 1);
   EXPECT_EQ(s->fault.variant, FaultVariant::kWildPointer);
   EXPECT_EQ(s->fault.trigger_value, 10u);
-  EXPECT_EQ(s->expect.at(Placement::kThread).blast_radius->op, ">");
-  EXPECT_EQ(s->expect.at(Placement::kProcess).others->size(), 2u);
+  EXPECT_EQ(s->expect.at("thread").blast_radius->op, ">");
+  EXPECT_EQ(s->expect.at("process").others->size(), 2u);
   EXPECT_EQ(s->placements.size(), 2u);
 }
 
@@ -310,6 +310,102 @@ TEST(ScenarioLoaderTest, ShmKeysAreCheckedAgainstTheChannels) {
               "{kind: shm, from: producer, to: relay, buffer: 4096}");
   bad.replace(bad.find("messages: 100"), 13, "payload: 8192");
   EXPECT_NE(ErrorOf(bad).find("cannot hold one frame"), std::string::npos);
+}
+
+// kGood with `placements:` and `expect:` replaced.
+std::string WithPlacements(const std::string& placements,
+                           const std::string& expect = "") {
+  std::string text = kGood;
+  text.erase(text.find("expect:"));
+  return absl::StrCat(text, "placements: ", placements, "\n", expect);
+}
+
+TEST(ScenarioLoaderTest, PlacementsDefaultToThreadAndProcess) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(kGood, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->placements.size(), 2u);
+  EXPECT_EQ(s->placements[0].name, "thread");
+  EXPECT_EQ(s->placements[0].groups,
+            (std::vector<std::vector<int>>{{0, 1, 2, 3, 4}}));
+  EXPECT_EQ(s->placements[1].name, "process");
+  EXPECT_EQ(s->placements[1].groups,
+            (std::vector<std::vector<int>>{{0}, {1}, {2}, {3}, {4}}));
+}
+
+TEST(ScenarioLoaderTest, NamedGroupingsInAListOrAMapping) {
+  // A list: built-ins and one-key mappings; a group is a name or a list.
+  absl::StatusOr<Scenario> s = LoadScenarioText(
+      WithPlacements("[process, {split: [[producer, relay], sink]}]",
+                     "expect:\n  split: {target: crashed, blast_radius: 1}\n"),
+      "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->placements.size(), 2u);
+  EXPECT_EQ(s->placements[1].name, "split");
+  EXPECT_EQ(s->placements[1].groups,
+            (std::vector<std::vector<int>>{{0, 1}, {2, 3, 4}}));
+  EXPECT_EQ(s->expect.at("split").blast_radius->value, 1);
+  ASSERT_NE(s->FindPlacement("split"), nullptr);
+  EXPECT_EQ(s->FindPlacement("thread"), nullptr);
+  // A mapping: name: layout, where a layout may be a built-in's.
+  s = LoadScenarioText(
+      WithPlacements("{thread: ~, apart: process, odd: [[\"sink[1]\", "
+                     "producer], [relay, \"sink[0]\", \"sink[2]\"]]}"),
+      "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->placements.size(), 3u);
+  EXPECT_EQ(s->placements[1].name, "apart");
+  EXPECT_EQ(s->placements[1].groups.size(), 5u);
+  EXPECT_EQ(s->placements[2].groups,
+            (std::vector<std::vector<int>>{{0, 3}, {1, 2, 4}}));
+}
+
+TEST(ScenarioLoaderTest, GroupingErrorsNamePositionAndWorker) {
+  EXPECT_EQ(ErrorOf(WithPlacements("{split: [[producer, relay], [relay]]}")),
+            "x.yaml:18:42: error: relay[0] is already in group 1 of placement "
+            "'split'; every worker must be in exactly one group");
+  EXPECT_EQ(ErrorOf(WithPlacements("{split: [[producer, relay]]}")),
+            "x.yaml:18:21: error: placement 'split' leaves out sink[0], "
+            "sink[1], sink[2]; every worker must be in exactly one group");
+  EXPECT_EQ(ErrorOf(WithPlacements("{split: [[producer, relay, sink], []]}")),
+            "x.yaml:18:47: error: a group needs at least one worker");
+  EXPECT_NE(ErrorOf(WithPlacements("{split: [[producer, relay, sinks]]}"))
+                .find("x.yaml:18:40: error: no worker or group named 'sinks'; "
+                      "did you mean 'sink'?"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf(WithPlacements("{thread: [[producer, relay, sink]]}")),
+            "x.yaml:18:14: error: 'thread' is a built-in placement; name your "
+            "grouping otherwise");
+  EXPECT_EQ(ErrorOf(WithPlacements("[thread, thread]")),
+            "x.yaml:18:22: error: placement 'thread' listed twice");
+  EXPECT_NE(ErrorOf(WithPlacements("[thraed]"))
+                .find("x.yaml:18:14: error: unknown placement 'thraed'"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithPlacements("{split: threads}"))
+                .find("x.yaml:18:21: error: expected placement 'split' as "
+                      "thread, process or a list of groups"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithPlacements("[]"))
+                .find("x.yaml:18:13: error: expected "
+                      "placements as a list"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(WithPlacements("[{a b: [relay]}]")).find("x.yaml:18:15: "),
+            std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, ExpectationsArePerPlacementName) {
+  std::string e =
+      ErrorOf(WithPlacements("[thread, {split: [[producer, relay], sink]}]",
+                             "expect:\n  splt: {blast_radius: 1}\n"));
+  EXPECT_EQ(e.rfind("x.yaml:20:3: error: unknown key 'splt' in 'expect'", 0),
+            0u)
+      << e;
+  EXPECT_NE(e.find("did you mean 'split'?"), std::string::npos) << e;
+  e = ErrorOf(WithPlacements("[thread]",
+                             "expect:\n  process: {target: "
+                             "crashed}\n"));
+  EXPECT_EQ(e,
+            "x.yaml:20:3: error: expectation for placement 'process', which "
+            "'placements' does not run");
 }
 
 }  // namespace

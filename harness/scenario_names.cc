@@ -5,6 +5,24 @@
 
 namespace faultlab {
 
+PlacementSpec ThreadPlacement(size_t n_workers) {
+  PlacementSpec p{"thread", {{}}};
+  for (size_t i = 0; i < n_workers; ++i) p.groups[0].push_back(int(i));
+  return p;
+}
+
+PlacementSpec ProcessPlacement(size_t n_workers) {
+  PlacementSpec p{"process", {}};
+  for (size_t i = 0; i < n_workers; ++i) p.groups.push_back({int(i)});
+  return p;
+}
+
+const PlacementSpec* Scenario::FindPlacement(std::string_view name) const {
+  for (const PlacementSpec& p : placements)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
 const char* FaultKindName(FaultKind k) {
   switch (k) {
     case FaultKind::kNone:

@@ -20,7 +20,7 @@
 namespace faultlab {
 
 struct TrialPlan {
-  Placement placement;
+  std::string placement;  // its name
   uint64_t seed;
   std::vector<std::vector<int>> processes;  // worker indices per subject
   uint64_t trigger_value = 0;               // the fault's, resolved
@@ -34,9 +34,10 @@ struct TrialPlan {
   std::vector<uint32_t> stream_messages;
 };
 
-// Thread placement: one subject hosting every worker; process placement: one
-// subject per worker. Resolves a random trigger from the seed.
-TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed);
+// One subject per group of the placement, hosting its workers as threads.
+// Resolves a random trigger from the seed.
+TrialPlan MakePlan(const Scenario& s, const PlacementSpec& placement,
+                   uint64_t seed);
 
 // The scoreboard segment: a memfd, so nothing is left in /dev/shm even if
 // the supervisor is killed.

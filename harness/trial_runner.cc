@@ -366,17 +366,12 @@ TrialObservation Trial::Finish() {
 
 }  // namespace
 
-TrialPlan MakePlan(const Scenario& s, Placement placement, uint64_t seed) {
+TrialPlan MakePlan(const Scenario& s, const PlacementSpec& placement,
+                   uint64_t seed) {
   TrialPlan p;
-  p.placement = placement;
+  p.placement = placement.name;
   p.seed = seed;
-  if (placement == Placement::kThread) {
-    p.processes.emplace_back();
-    for (size_t i = 0; i < s.workers.size(); ++i) p.processes[0].push_back(i);
-  } else {
-    for (size_t i = 0; i < s.workers.size(); ++i)
-      p.processes.push_back({int(i)});
-  }
+  p.processes = placement.groups;
   PlanStreams(s, &p);
   p.trigger_value = s.fault.trigger_value;
   if (s.fault.random_trigger && s.fault.target >= 0) {

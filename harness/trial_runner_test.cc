@@ -45,7 +45,7 @@ fault: {kind: none}
 )",
                                                 "streams.yaml");
   ASSERT_TRUE(s.ok()) << s.status();
-  TrialPlan plan = MakePlan(*s, Placement::kThread, 1);
+  TrialPlan plan = MakePlan(*s, s->placements[0], 1);
   EXPECT_EQ(plan.stream_source, (std::vector<int>{0, 0, 0, 1, 0, 1}));
   EXPECT_EQ(plan.stream_messages,
             (std::vector<uint32_t>{10, 10, 10, 7, 10, 7}));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "reports/internal/json_view.h"
 #include "reports/internal/outcome.h"
 #include "reports/internal/text.h"
@@ -123,6 +124,9 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
     absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
                     "  no trial recorded\n");
   }
+  std::string layout = internal::GroupsText(p);
+  if (!layout.empty())
+    absl::StrAppend(out, "  ", Pad(kind, 8), " ", CleanText(layout), "\n");
   for (size_t i = 0; i < trials.size(); ++i) {
     const json& t = trials[i];
     absl::StrAppend(
@@ -144,6 +148,27 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
   }
 }
 
+// One line comparing every placement's first trial, when there are several:
+// "  placements: thread blast 3/3 · process blast 0/3 · split blast 1/3".
+void AppendSideBySide(const json& scenario, const Painter& paint,
+                      std::string* out) {
+  const json& placements = Items(scenario, "placements");
+  if (placements.size() < 2) return;
+  std::string target = Str(Field(scenario, "fault"), "target");
+  std::vector<std::string> cells;
+  for (const json& p : placements) {
+    const json& trials = Items(p, "trials");
+    std::string cell = CleanText(Str(p, "placement", "?"));
+    absl::StrAppend(
+        &cell, " ",
+        trials.empty() ? "no trial" : internal::BlastText(trials[0], target));
+    if (!Bool(p, "passed").value_or(false))
+      absl::StrAppend(&cell, " ", paint("31", "FAIL"));
+    cells.push_back(std::move(cell));
+  }
+  absl::StrAppend(out, "  placements: ", absl::StrJoin(cells, " · "), "\n");
+}
+
 }  // namespace
 
 std::string RenderConsole(const json& scenario, bool color) {
@@ -156,6 +181,7 @@ std::string RenderConsole(const json& scenario, bool color) {
   if (!desc.empty())
     absl::StrAppend(&out, "  ", paint("2", absl::StrCat("— ", desc)));
   absl::StrAppend(&out, "\n");
+  AppendSideBySide(scenario, paint, &out);
   for (const json& p : Items(scenario, "placements"))
     AppendPlacement(scenario, p, paint, &out);
   return out;

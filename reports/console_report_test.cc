@@ -36,6 +36,21 @@ TEST(ConsoleReportTest, PrintsHeaderPlacementsAndAlignedRows) {
   EXPECT_FALSE(absl::StrContains(text, "\x1b["));
 }
 
+TEST(ConsoleReportTest, ComparesPlacementsAndShowsAGroupingsProcesses) {
+  json r = internal::LoadSampleWithGrouping();
+  std::string text = RenderConsole(r["scenarios"][0]);
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "  placements: thread blast 2/2 · process blast 0/2 · split blast "
+      "0/2\n"));
+  EXPECT_TRUE(absl::StrContains(
+      text, "  split    processes: {producer[0] relay[0]} {sink[0]}\n"));
+  EXPECT_TRUE(absl::StrContains(text, "  split    PASS  seed 42"));
+  text = RenderConsole(r["scenarios"][1]);
+  EXPECT_TRUE(absl::StrContains(text, "  placements: thread blast"));
+  EXPECT_TRUE(absl::StrContains(text, " FAIL · process"));
+}
+
 // abort() sends SIGABRT with SI_TKILL: there is no fault address to show.
 TEST(ConsoleReportTest, SentSignalsShowNoAddress) {
   json r = internal::LoadSampleResult();

@@ -5,6 +5,7 @@
 // those blocks for printing.
 #include "reports/html_report.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,6 @@ using internal::Num;
 using internal::Str;
 using nlohmann::json;
 
-constexpr const char* kPlacements[] = {"thread", "process"};
 // Command lines longer than this fold into a <details> under the summary.
 constexpr size_t kShortCommand = 160;
 
@@ -124,10 +124,25 @@ void AppendLegend(std::string* out) {
   absl::StrAppend(out, "</div>");
 }
 
-void AppendSummaryCell(const json& scenario, const char* kind,
+// The summary's columns: every placement name of the run, in the order they
+// first appear (thread and process, then the scenarios' own groupings).
+std::vector<std::string> PlacementColumns(const json& scenarios) {
+  std::vector<std::string> names;
+  for (const json& s : scenarios)
+    for (const json& p : Items(s, "placements")) {
+      std::string name = Str(p, "placement", "?");
+      if (std::find(names.begin(), names.end(), name) == names.end())
+        names.push_back(name);
+    }
+  if (names.empty()) names = {"thread", "process"};
+  return names;
+}
+
+void AppendSummaryCell(const json& scenario, const std::string& kind,
                        std::string* out) {
   const json* p = FindPlacement(scenario, kind);
-  absl::StrAppend(out, "<td class=\"ph\" data-label=\"", kind, " placement\">");
+  absl::StrAppend(out, "<td class=\"ph\" data-label=\"", E(kind),
+                  " placement\">");
   if (p == nullptr) {
     absl::StrAppend(out, "<span class=\"muted\">–</span></td>");
     return;
@@ -151,16 +166,18 @@ void AppendSummaryCell(const json& scenario, const char* kind,
 }
 
 void AppendSummary(const json& scenarios, std::string* out) {
-  absl::StrAppend(
-      out,
-      "<nav class=\"summary scroll\"><table><thead><tr><th>scenario</th>"
-      "<th>thread placement</th><th>process placement</th><th>verdict</th>"
-      "</tr></thead><tbody>");
+  const std::vector<std::string> columns = PlacementColumns(scenarios);
+  absl::StrAppend(out,
+                  "<nav class=\"summary scroll\"><table><thead><tr>"
+                  "<th>scenario</th>");
+  for (const std::string& c : columns)
+    absl::StrAppend(out, "<th>", E(c), " placement</th>");
+  absl::StrAppend(out, "<th>verdict</th></tr></thead><tbody>");
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const json& s = scenarios[i];
     absl::StrAppend(out, "<tr><td><a href=\"#", ScenarioId(scenarios, i), "\">",
                     E(Str(s, "name", "(unnamed)")), "</a></td>");
-    for (const char* kind : kPlacements) AppendSummaryCell(s, kind, out);
+    for (const std::string& c : columns) AppendSummaryCell(s, c, out);
     absl::StrAppend(out, "<td class=\"verdict\">", Verdict(s), "</td></tr>");
   }
   absl::StrAppend(out, "</tbody></table></nav>");
@@ -216,6 +233,9 @@ void AppendPlacement(const json& scenario, const json& p, std::string* out) {
                   E(Str(p, "placement", "?")),
                   " placement</h3><span class=\"pill", ok ? "" : " bad", "\">",
                   ok ? "PASS" : "FAIL", "</span></header>");
+  std::string layout = internal::GroupsText(p);
+  if (!layout.empty())
+    absl::StrAppend(out, "<p class=\"meta mono\">", E(layout), "</p>");
   AppendChecks(p, out);
   std::string target = Str(Field(scenario, "fault"), "target");
   const json& trials = Items(p, "trials");

@@ -39,6 +39,20 @@ TEST(HtmlReportTest, ShowsVerdictsOutcomesAndFrames) {
   EXPECT_TRUE(absl::StrContains(html, "blast 0/2"));
 }
 
+TEST(HtmlReportTest, EveryPlacementGetsASummaryColumnAndASection) {
+  std::string html = RenderHtml(internal::LoadSampleWithGrouping());
+  EXPECT_TRUE(absl::StrContains(
+      html,
+      "<th>thread placement</th><th>process placement</th><th>split "
+      "placement</th><th>verdict</th>"));
+  EXPECT_EQ(Count(html, "data-label=\"split placement\""), 2);  // one a row
+  EXPECT_TRUE(absl::StrContains(html, "<h3>split placement</h3>"));
+  EXPECT_TRUE(
+      absl::StrContains(html, "processes: {producer[0] relay[0]} {sink[0]}"));
+  // The built-ins' layout is their name; it is not spelt out.
+  EXPECT_EQ(Count(html, "processes: {"), 1);
+}
+
 TEST(HtmlReportTest, SaysWhenATrialRanToItsDeadline) {
   json result = internal::LoadSampleResult();
   EXPECT_FALSE(absl::StrContains(RenderHtml(result), "ran to the deadline"));

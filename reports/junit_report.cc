@@ -60,7 +60,8 @@ std::string WorkerTable(const json& trial) {
 }
 
 std::string SystemOut(const json& placement) {
-  std::string out;
+  std::string out = internal::GroupsText(placement);
+  if (!out.empty()) out += "\n";
   const json& trials = Items(placement, "trials");
   for (size_t i = 0; i < trials.size(); ++i) {
     const json& t = trials[i];

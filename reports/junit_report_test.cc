@@ -102,6 +102,16 @@ TEST(JunitReportTest, CountsSuitesCasesAndFailures) {
   EXPECT_EQ(Count(xml, "<system-err>"), 2);  // the two trials with stderr
 }
 
+TEST(JunitReportTest, AGroupingIsATestcaseThatSaysItsProcesses) {
+  std::string xml = RenderJunit(internal::LoadSampleWithGrouping());
+  EXPECT_EQ(CheckWellFormed(xml), "");
+  EXPECT_EQ(Count(xml, "<testcase "), 5);
+  EXPECT_TRUE(absl::StrContains(
+      xml, "<testcase classname=\"faultlab.segfault\" name=\"split\""));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "<system-out>processes: {producer[0] relay[0]} {sink[0]}\ntrial"));
+}
+
 TEST(JunitReportTest, EscapesAndStripsIllegalCharacters) {
   json r = internal::LoadSampleResult();
   const std::string evil =

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace faultlab::reports::internal {
 
@@ -103,6 +104,21 @@ std::vector<std::string> FailedChecks(const nlohmann::json& placement) {
     std::string actual = Str(e, "actual");
     if (!actual.empty()) absl::StrAppend(&line, " (actual: ", actual, ")");
     out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string GroupsText(const nlohmann::json& placement) {
+  std::string name = Str(placement, "placement");
+  const nlohmann::json& groups = Items(placement, "groups");
+  if (name == "thread" || name == "process" || groups.empty()) return "";
+  std::string out = "processes:";
+  for (const nlohmann::json& g : groups) {
+    std::vector<std::string> names;
+    if (g.is_array())
+      for (const nlohmann::json& w : g)
+        names.push_back(w.is_string() ? w.get<std::string>() : "?");
+    absl::StrAppend(&out, " {", absl::StrJoin(names, " "), "}");
   }
   return out;
 }

@@ -46,6 +46,11 @@ std::string BlastText(const nlohmann::json& trial, std::string_view target);
 // Text of the failed expectation checks: "check (actual: x)", one per entry.
 std::vector<std::string> FailedChecks(const nlohmann::json& placement);
 
+// How a placement the scenario named groups its workers into processes:
+// "processes: {web[0] cache[0]} {store[0]}"; "" for thread and process,
+// whose layout their name says.
+std::string GroupsText(const nlohmann::json& placement);
+
 }  // namespace faultlab::reports::internal
 
 #endif  // FAULTLAB_REPORTS_INTERNAL_JSON_VIEW_H_

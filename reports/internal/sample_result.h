@@ -25,6 +25,20 @@ inline nlohmann::json LoadSampleResult() {
   return nlohmann::json::parse(in);
 }
 
+// The sample with a third placement of the segfault scenario, a grouping
+// named "split" (a copy of its process trial, grouped {producer relay}
+// {sink}).
+inline nlohmann::json LoadSampleWithGrouping() {
+  nlohmann::json r = LoadSampleResult();
+  nlohmann::json split = r["scenarios"][0]["placements"][1];
+  split["placement"] = "split";
+  split["groups"] =
+      nlohmann::json::array({nlohmann::json::array({"producer[0]", "relay[0]"}),
+                             nlohmann::json::array({"sink[0]"})});
+  r["scenarios"][0]["placements"].push_back(split);
+  return r;
+}
+
 // How often `needle` occurs in `hay` (overlapping).
 inline int Count(const std::string& hay, std::string_view needle) {
   int n = 0;
