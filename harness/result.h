@@ -114,6 +114,10 @@ struct RunResult {
 
 nlohmann::json ToJson(const RunResult& r);
 nlohmann::json ToJson(const ScenarioResult& s);
+// Parts of the same document, for a file written as trials finish.
+nlohmann::json ToJson(const TrialResult& t);
+nlohmann::json ToJson(const std::vector<CheckResult>& checks);
+nlohmann::json FaultJson(const ScenarioResult& s);
 
 }  // namespace faultlab
 

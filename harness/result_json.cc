@@ -58,7 +58,9 @@ json WorkerJson(const WorkerResult& w) {
           {"events", events}};
 }
 
-json TrialJson(const TrialResult& t) {
+}  // namespace
+
+json ToJson(const TrialResult& t) {
   json procs = json::array(), workers = json::array();
   for (const ProcessResult& p : t.processes)
     procs.push_back({{"pid", p.pid},
@@ -91,37 +93,43 @@ json TrialJson(const TrialResult& t) {
           {"stderr", t.stderr_text}};
 }
 
-}  // namespace
-
 bool RunResult::passed() const {
   for (const ScenarioResult& s : scenarios)
     if (!s.passed) return false;
   return true;
 }
 
+json ToJson(const std::vector<CheckResult>& checks) {
+  json out = json::array();
+  for (const CheckResult& c : checks)
+    out.push_back(
+        {{"check", c.check}, {"passed", c.passed}, {"actual", c.actual}});
+  return out;
+}
+
+json FaultJson(const ScenarioResult& s) {
+  return {{"target", s.fault_target},
+          {"kind", s.fault_kind},
+          {"variant", s.fault_variant},
+          {"trigger", s.fault_trigger}};
+}
+
 json ToJson(const ScenarioResult& s) {
   json placements = json::array();
   for (const PlacementResult& p : s.placements) {
-    json checks = json::array(), trials = json::array();
-    for (const CheckResult& c : p.expectations)
-      checks.push_back(
-          {{"check", c.check}, {"passed", c.passed}, {"actual", c.actual}});
-    for (const TrialResult& t : p.trials) trials.push_back(TrialJson(t));
+    json trials = json::array();
+    for (const TrialResult& t : p.trials) trials.push_back(ToJson(t));
     placements.push_back({{"placement", p.placement},
                           {"groups", p.groups},
                           {"passed", p.passed},
-                          {"expectations", checks},
+                          {"expectations", ToJson(p.expectations)},
                           {"trials", trials}});
   }
   return {{"name", s.name},
           {"file", s.file},
           {"description", s.description},
           {"passed", s.passed},
-          {"fault",
-           {{"target", s.fault_target},
-            {"kind", s.fault_kind},
-            {"variant", s.fault_variant},
-            {"trigger", s.fault_trigger}}},
+          {"fault", FaultJson(s)},
           {"placements", placements}};
 }
 

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "harness/expectations.h"
 #include "harness/launcher.h"
 #include "harness/result.h"
+#include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
 #include "harness/trial_runner.h"
 #include "reports/console_report.h"
@@ -48,6 +50,8 @@ std::string OutPath(const RunOptions& o, const std::string& explicit_path,
   return "";
 }
 
+// The run's output files: JSON and JUnit written as trials finish (a
+// ResultStream, only when one is asked for), the HTML once at the end.
 class Outputs {
  public:
   explicit Outputs(const RunOptions& o)
@@ -55,19 +59,31 @@ class Outputs {
         junit_(OutPath(o, o.junit_path, "junit.xml")),
         html_(OutPath(o, o.html_path, "report.html")) {}
 
-  // Rewrites the machine-readable files; the HTML only when `final`.
-  bool Write(const RunResult& r, bool final) {
-    nlohmann::json j = ToJson(r);
-    bool ok = true;
-    // Text from a scenario or a dying worker may be broken UTF-8: replace,
-    // never throw.
-    if (!json_.empty())
-      ok &= WriteFileAtomic(
-          json_,
-          j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-              "\n");
-    if (!junit_.empty()) ok &= WriteFileAtomic(junit_, reports::RenderJunit(j));
-    if (final && !html_.empty()) {
+  // Before any trial: every output can be written (its directory exists
+  // and is writable), so a bad path fails at once, not after the run; the
+  // JSON and JUnit files then exist, well-formed, with no trial yet.
+  bool Open(const RunResult& run) {
+    for (const std::string* p : {&json_, &junit_, &html_}) {
+      if (p->empty()) continue;
+      if (!WriteFileAtomic(*p + ".probe", "")) return false;
+      unlink((*p + ".probe").c_str());
+    }
+    if (json_.empty() && junit_.empty()) return true;
+    stream_ = ResultStream::Open(json_, junit_, run);
+    return stream_ != nullptr;
+  }
+
+  // The trial just added to `run`, with its own checks. Costs nothing when
+  // no file is asked for, and the same for the 1st and the 1000th trial.
+  void Add(const RunResult& run, const std::vector<CheckResult>& checks) {
+    if (stream_) stream_->Add(run, checks);
+  }
+
+  bool Finish(const RunResult& run) {
+    if (!stream_ && html_.empty()) return true;
+    nlohmann::json j = ToJson(run);
+    bool ok = !stream_ || stream_->Finish(run, j);
+    if (!html_.empty()) {
       bool html_ok = WriteFileAtomic(html_, reports::RenderHtml(j));
       if (html_ok) std::cerr << "faultlab: HTML report: " << html_ << "\n";
       ok &= html_ok;
@@ -75,19 +91,9 @@ class Outputs {
     return ok;
   }
 
-  // Before any trial: every output can be written (its directory exists
-  // and is writable), so a bad path fails at once, not after the run.
-  bool Writable() const {
-    for (const std::string* p : {&json_, &junit_, &html_}) {
-      if (p->empty()) continue;
-      if (!WriteFileAtomic(*p + ".probe", "")) return false;
-      unlink((*p + ".probe").c_str());
-    }
-    return true;
-  }
-
  private:
   std::string json_, junit_, html_;
+  std::unique_ptr<ResultStream> stream_;
 };
 
 // One trial to run: which scenario, placement and repetition, in the order
@@ -289,9 +295,9 @@ int RunCommand(const RunOptions& opts) {
   run.command = opts.command_line;
   run.seed_override = opts.seed;
   bool harness_error = false;
-  // The files exist, well-formed, from the start; each finished trial
-  // rewrites them.
-  if (!outputs.Writable() || !outputs.Write(run, false)) return 2;
+  // The files exist, well-formed, from the start; each finished trial is
+  // added to them.
+  if (!outputs.Open(run)) return 2;
 
   // Every trial of the run, in the order results are reported.
   std::vector<Task> tasks;
@@ -336,23 +342,24 @@ int RunCommand(const RunOptions& opts) {
       sr.placements.push_back(NewPlacementResult(s, spec));
     PlacementResult& pr = sr.placements.back();
     TrialResult t = Classify(s, **obs, &symbolizer);
-    if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
-      for (CheckResult& c : CheckExpectation(s, it->second, t)) {
-        if (!c.passed) pr.passed = false;
-        // With repeats, keep every failure but each passing check once.
-        if (task.rep == 0 || !c.passed) pr.expectations.push_back(std::move(c));
-      }
+    std::vector<CheckResult> checks;
+    if (auto it = s.expect.find(spec.name); it != s.expect.end())
+      checks = CheckExpectation(s, it->second, t);
+    for (const CheckResult& c : checks) {
+      if (!c.passed) pr.passed = false;
+      // With repeats, keep every failure but each passing check once.
+      if (task.rep == 0 || !c.passed) pr.expectations.push_back(c);
     }
     pr.trials.push_back(std::move(t));
     sr.passed = sr.passed && pr.passed;
-    outputs.Write(run, false);
+    outputs.Add(run, checks);
     if (i + 1 == tasks.size() || tasks[i + 1].scenario != task.scenario)
       print_scenario(sr);
   }
   // A scenario cut short by an interrupt or an error still shows what it ran.
   if (printed < run.scenarios.size()) print_scenario(run.scenarios.back());
   run.complete = !runner.interrupted() && !harness_error;
-  if (!outputs.Write(run, true)) harness_error = true;
+  if (!outputs.Finish(run)) harness_error = true;
   if (runner.interrupted()) {
     std::cerr << "faultlab: interrupted; every subject was killed and reaped\n";
     return 130;

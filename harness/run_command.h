@@ -1,8 +1,9 @@
 // `faultlab run`: loads every scenario first (bad input stops the run before
 // anything is spawned), runs each placement's trials, classifies, checks
-// expectations, prints a table per scenario, and rewrites the JSON, JUnit
-// and HTML outputs as trials finish so an interrupted run leaves well-formed
-// files holding every finished trial.
+// expectations, prints a table per scenario, and adds each finished trial to
+// the JSON and JUnit outputs (harness/result_stream.h) so an interrupted or
+// killed run leaves well-formed files holding every finished trial; the
+// HTML is written at the end.
 #ifndef FAULTLAB_HARNESS_RUN_COMMAND_H_
 #define FAULTLAB_HARNESS_RUN_COMMAND_H_
 

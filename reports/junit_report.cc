@@ -59,16 +59,20 @@ std::string WorkerTable(const json& trial) {
   return out;
 }
 
-std::string SystemOut(const json& placement) {
+// `number`: the one trial's number in its placement, for a testcase of one
+// trial (0: the testcase is the whole placement).
+std::string SystemOut(const json& placement, int number) {
   std::string out = internal::GroupsText(placement);
   if (!out.empty()) out += "\n";
   const json& trials = Items(placement, "trials");
   for (size_t i = 0; i < trials.size(); ++i) {
     const json& t = trials[i];
     absl::StrAppend(
-        &out, "trial ", i + 1, "/", trials.size(), ": seed ",
-        Str(t, "seed", "?"), ", blast radius ", Str(t, "blast_radius", "?"),
-        ", ", internal::FormatMs(Num(t, "duration_ms")), "\n", WorkerTable(t));
+        &out, "trial ",
+        number ? absl::StrCat(number) : absl::StrCat(i + 1, "/", trials.size()),
+        ": seed ", Str(t, "seed", "?"), ", blast radius ",
+        Str(t, "blast_radius", "?"), ", ",
+        internal::FormatMs(Num(t, "duration_ms")), "\n", WorkerTable(t));
     const json& hang = Field(t, "hang");
     if (hang.is_object()) {
       absl::StrAppend(&out, "hang detected at ",
@@ -114,11 +118,13 @@ std::string SystemErr(const json& placement) {
 }
 
 void AppendTestcase(const json& scenario, const json& placement,
-                    std::string* out) {
+                    std::string* out, int number = 0) {
   std::string name = Str(scenario, "name", "unnamed");
+  std::string test = Str(placement, "placement", "unknown");
+  if (number) absl::StrAppend(&test, " #", number);
   absl::StrAppend(out, "    <testcase classname=\"faultlab.", X(name),
-                  "\" name=\"", X(Str(placement, "placement", "unknown")),
-                  "\" time=\"", Seconds(PlacementSeconds(placement)), "\">\n");
+                  "\" name=\"", X(test), "\" time=\"",
+                  Seconds(PlacementSeconds(placement)), "\">\n");
   if (!Bool(placement, "passed").value_or(false)) {
     std::vector<std::string> failed = internal::FailedChecks(placement);
     std::string message =
@@ -140,7 +146,7 @@ void AppendTestcase(const json& scenario, const json& placement,
     absl::StrAppend(out, "      <failure message=\"", X(message),
                     "\" type=\"expectation\">", X(body), "</failure>\n");
   }
-  absl::StrAppend(out, "      <system-out>", X(SystemOut(placement)),
+  absl::StrAppend(out, "      <system-out>", X(SystemOut(placement, number)),
                   "</system-out>\n");
   std::string err = SystemErr(placement);
   if (!err.empty()) {
@@ -149,15 +155,62 @@ void AppendTestcase(const json& scenario, const json& placement,
   absl::StrAppend(out, "    </testcase>\n");
 }
 
+std::string SuiteTag(const json& s, int tests, int failures, double seconds,
+                     std::string_view stamp) {
+  std::string tag = absl::StrCat(
+      "  <testsuite name=\"", X(Str(s, "name", "unnamed")), "\" tests=\"",
+      tests, "\" failures=\"", failures,
+      "\" errors=\"0\" skipped=\"0\" time=\"", Seconds(seconds), "\"");
+  if (stamp.size() == 19)
+    absl::StrAppend(&tag, " timestamp=\"", X(stamp), "\"");
+  return tag;
+}
+
+std::string SuitesTag(int tests, int failures, double seconds) {
+  return absl::StrCat("<testsuites name=\"faultlab\" tests=\"", tests,
+                      "\" failures=\"", failures, "\" errors=\"0\" time=\"",
+                      Seconds(seconds), "\"");
+}
+
+// The run's start as JUnit's timestamp wants it (no zone letter).
+std::string Stamp(const json& result) {
+  std::string stamp = Str(result, "started");
+  if (!stamp.empty() && stamp.back() == 'Z') stamp.pop_back();
+  return stamp;
+}
+
 }  // namespace
+
+std::string JunitHead() {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+}
+
+std::string JunitSuitesTag(int tests, int failures, double seconds) {
+  return SuitesTag(tests, failures, seconds);
+}
+
+std::string JunitSuiteTag(const json& result, const json& scenario, int tests,
+                          int failures, double seconds) {
+  return SuiteTag(scenario, tests, failures, seconds, Stamp(result));
+}
+
+std::string RenderJunitTrialCase(const json& scenario, const json& placement,
+                                 int number) {
+  std::string out;
+  AppendTestcase(scenario, placement, &out, number);
+  return out;
+}
+
+double JunitSeconds(const json& placement) {
+  return PlacementSeconds(placement);
+}
 
 std::string RenderJunit(const json& result) {
   const json& scenarios = Items(result, "scenarios");
   int tests = 0, failures = 0;
   double seconds = 0;
   std::string suites;
-  std::string stamp = Str(result, "started");
-  if (!stamp.empty() && stamp.back() == 'Z') stamp.pop_back();
+  const std::string stamp = Stamp(result);
   for (const json& s : scenarios) {
     int s_tests = 0, s_failures = 0;
     double s_seconds = 0;
@@ -168,22 +221,14 @@ std::string RenderJunit(const json& result) {
       s_seconds += PlacementSeconds(p);
       AppendTestcase(s, p, &cases);
     }
-    absl::StrAppend(
-        &suites, "  <testsuite name=\"", X(Str(s, "name", "unnamed")),
-        "\" tests=\"", s_tests, "\" failures=\"", s_failures,
-        "\" errors=\"0\" skipped=\"0\" time=\"", Seconds(s_seconds), "\"");
-    if (stamp.size() == 19)
-      absl::StrAppend(&suites, " timestamp=\"", X(stamp), "\"");
-    absl::StrAppend(&suites, ">\n", cases, "  </testsuite>\n");
+    absl::StrAppend(&suites, SuiteTag(s, s_tests, s_failures, s_seconds, stamp),
+                    ">\n", cases, "  </testsuite>\n");
     tests += s_tests;
     failures += s_failures;
     seconds += s_seconds;
   }
-  return absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "
-      "name=\"faultlab\" tests=\"",
-      tests, "\" failures=\"", failures, "\" errors=\"0\" time=\"",
-      Seconds(seconds), "\">\n", suites, "</testsuites>\n");
+  return absl::StrCat(JunitHead(), SuitesTag(tests, failures, seconds), ">\n",
+                      suites, "</testsuites>\n");
 }
 
 }  // namespace faultlab::reports
