@@ -1,4 +1,4 @@
-// faultlab-bench [isolation|trial|all] [--iterations N]
+// faultlab-bench [isolation|trial|crash|all] [--iterations N]
 // Prints the cost side of isolation; see bench/README.md.
 #include <unistd.h>
 
@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(
           stderr,
-          "usage: faultlab-bench [isolation|trial|all] [--iterations N]\n");
+          "usage: faultlab-bench [isolation|trial|crash|all] [--iterations "
+          "N]\n");
       return 2;
     }
   }
@@ -38,5 +39,7 @@ int main(int argc, char** argv) {
     rc |= faultlab::bench::IsolationMain(n);
   if (what == "trial" || what == "all")
     rc |= faultlab::bench::TrialMain(n, worker.c_str());
+  if (what == "crash" || what == "all")
+    rc |= faultlab::bench::CrashMain(n, worker.c_str(), dir);
   return rc;
 }

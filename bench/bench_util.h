@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace faultlab::bench {
@@ -52,6 +53,9 @@ inline void Row(const char* name, double ns, double base_ns = 0,
 
 int IsolationMain(int iterations);
 int TrialMain(int iterations, const char* worker_exe);
+// `bin_dir` holds faultlab-bench-probe and faultlab-bench-death.
+int CrashMain(int iterations, const char* worker_exe,
+              const std::string& bin_dir);
 
 }  // namespace faultlab::bench
 
