@@ -10,6 +10,7 @@ PACKAGES=(
   build-essential cmake pkg-config binutils
   libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev libdw-dev libc6-dbg
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
+  python3-jsonschema python3-yaml
   chromium libxml2-utils python3
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when

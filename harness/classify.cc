@@ -410,6 +410,17 @@ TrialResult Classifier::Run() {
   const int target = s_.fault.target;
   uint64_t fault_ns = target >= 0 ? sb_.workers[target].fault_ns.load() : 0;
   if (fault_ns) t.fault_fired_ms = Ms(fault_ns, obs_.start_ns);
+  t.fault_fired = fault_ns != 0;
+  if (s_.fault.kind != FaultKind::kNone) {
+    Fault resolved = s_.fault;
+    resolved.random_trigger = false;
+    resolved.trigger_value = obs_.plan.trigger_value;
+    t.trigger = TriggerText(resolved);
+    if (s_.fault.random_trigger) {
+      t.trigger_drawn = obs_.plan.trigger_value;
+      absl::StrAppend(&t.trigger, " (drawn from seed ", obs_.plan.seed, ")");
+    }
+  }
   for (const ProcessRecord& p : obs_.processes) {
     ProcessResult pr;
     pr.pid = p.pid;

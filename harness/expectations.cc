@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 
 namespace faultlab {
@@ -35,16 +36,40 @@ bool Compare(int a, const std::string& op, int b) {
 
 }  // namespace
 
+CheckResult CheckFired(const Scenario& s, std::optional<bool> want,
+                       const TrialResult& t) {
+  if (s.fault.kind == FaultKind::kNone) return {};
+  std::string actual =
+      t.fault_fired
+          ? (t.fault_fired_ms
+                 ? absl::StrFormat("fired at %.1f ms", *t.fault_fired_ms)
+                 : std::string("fired"))
+          : absl::StrCat("not exercised: the fault (", t.trigger,
+                         ") never fired");
+  if (!want) return {"the fault fired or not (any)", true, actual};
+  return {*want ? "the fault fired" : "the fault did not fire",
+          t.fault_fired == *want, actual};
+}
+
 std::vector<CheckResult> CheckExpectation(const Scenario& s,
                                           const Expectation& e,
                                           const TrialResult& t) {
   std::vector<CheckResult> out;
   const int target = s.fault.target;
+  if (s.fault.kind != FaultKind::kNone)
+    out.push_back(CheckFired(s, e.fault_fired, t));
   if (e.target && target >= 0)
     out.push_back(CheckWorker(t.workers[target], *e.target));
+  // A worker named under `workers:` is checked there, not against `others`.
+  auto named = [&](size_t w) {
+    for (const auto& [name, set] : e.workers)
+      if (s.workers[w].name == name || s.workers[w].group == name) return true;
+    return false;
+  };
   if (e.others)
     for (size_t w = 0; w < t.workers.size(); ++w)
-      if (int(w) != target) out.push_back(CheckWorker(t.workers[w], *e.others));
+      if (int(w) != target && !named(w))
+        out.push_back(CheckWorker(t.workers[w], *e.others));
   for (const auto& [name, set] : e.workers)
     for (size_t w = 0; w < s.workers.size(); ++w)
       if (s.workers[w].name == name || s.workers[w].group == name)

@@ -75,6 +75,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   run_cmd->add_flag("--color", run.color, "colour the console table");
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
+  run_cmd->add_flag("--strict", run.strict,
+                    "fail a placement the scenario states no expectation for");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =

@@ -77,6 +77,12 @@ struct TrialResult {
   double duration_ms = 0;
   bool deadline_hit = false;  // ran to the scenario's deadline
   std::optional<double> fault_fired_ms, detection_latency_ms;
+  // Whether this trial's fault fired (false also when there is none), and
+  // its trigger as resolved for this trial ("after 17 messages"); a random
+  // trigger's drawn count is in trigger_drawn.
+  bool fault_fired = false;
+  std::string trigger;
+  std::optional<uint64_t> trigger_drawn;
   std::vector<ProcessResult> processes;
   std::vector<WorkerResult> workers;
   std::optional<StackResult> crash;
@@ -92,6 +98,9 @@ struct PlacementResult {
   // Worker names per subject process, as the placement groups them.
   std::vector<std::vector<std::string>> groups;
   bool passed = true;
+  // The scenario states no expectation for this placement: nothing was
+  // checked but that the fault fired (fails the run under --strict).
+  bool no_expectations = false;
   std::vector<CheckResult> expectations;
   std::vector<TrialResult> trials;
 };

@@ -84,7 +84,10 @@ json ToJson(const TrialResult& t) {
           {"contained", t.blast_radius == 0},
           {"duration_ms", t.duration_ms},
           {"deadline_hit", t.deadline_hit},
+          {"fault_fired", t.fault_fired},
           {"fault_fired_ms", Opt(t.fault_fired_ms)},
+          {"trigger", t.trigger},
+          {"trigger_drawn", Opt(t.trigger_drawn)},
           {"detection_latency_ms", Opt(t.detection_latency_ms)},
           {"processes", procs},
           {"workers", workers},
@@ -122,6 +125,7 @@ json ToJson(const ScenarioResult& s) {
     placements.push_back({{"placement", p.placement},
                           {"groups", p.groups},
                           {"passed", p.passed},
+                          {"no_expectations", p.no_expectations},
                           {"expectations", ToJson(p.expectations)},
                           {"trials", trials}});
   }

@@ -177,6 +177,7 @@ class ResultStream::JsonFile {
   static std::string PlacementClose(const PlacementResult& p) {
     return absl::StrCat(
         "\n          ],\n          \"passed\": ", Bool(p.passed),
+        ",\n          \"no_expectations\": ", Bool(p.no_expectations),
         ",\n          \"expectations\": ", Indent(ToJson(p.expectations), 10),
         "\n        }");
   }
@@ -227,6 +228,7 @@ class ResultStream::JunitFile {
     const json placement = {{"placement", pr.placement},
                             {"groups", pr.groups},
                             {"passed", passed},
+                            {"no_expectations", pr.no_expectations},
                             {"expectations", ToJson(checks)},
                             {"trials", json::array({trial})}};
     text += reports::RenderJunitTrialCase(scenario, placement,

@@ -80,7 +80,7 @@ class ResultStreamTest : public ::testing::Test {
     }
     ScenarioResult& sr = run_.scenarios.back();
     if (sr.placements.empty() || sr.placements.back().placement != placement)
-      sr.placements.push_back({placement, {{"relay[0]"}}, true, {}, {}});
+      sr.placements.push_back({placement, {{"relay[0]"}}, true, false, {}, {}});
     PlacementResult& pr = sr.placements.back();
     std::vector<CheckResult> checks = {{"target crashed", !fail, "crashed"}};
     for (const CheckResult& c : checks) {

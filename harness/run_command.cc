@@ -343,8 +343,18 @@ int RunCommand(const RunOptions& opts) {
     PlacementResult& pr = sr.placements.back();
     TrialResult t = Classify(s, **obs, &symbolizer);
     std::vector<CheckResult> checks;
-    if (auto it = s.expect.find(spec.name); it != s.expect.end())
+    if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
       checks = CheckExpectation(s, it->second, t);
+    } else {
+      // Nothing stated: the run says so, and still holds the fault to
+      // firing (a fault that never fired showed nothing).
+      pr.no_expectations = true;
+      checks.push_back({"expectations stated", !opts.strict,
+                        "no expectations: nothing was checked but that the "
+                        "fault fired"});
+      if (CheckResult c = CheckFired(s, true, t); !c.check.empty())
+        checks.push_back(std::move(c));
+    }
     for (const CheckResult& c : checks) {
       if (!c.passed) pr.passed = false;
       // With repeats, keep every failure but each passing check once.

@@ -29,6 +29,8 @@ struct RunOptions {
   std::string command_line;
   bool color = false;
   bool quiet = false;
+  // A placement without `expect:` fails instead of passing with a flag.
+  bool strict = false;
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a

@@ -71,6 +71,10 @@ struct Expectation {
   std::map<std::string, OutcomeSet> workers;  // name or group name
   std::optional<BlastCheck> blast_radius;
   std::optional<bool> contained;
+  // Whether the fault must have fired (the default: a fault that did not
+  // fire showed nothing, so the placement is "not exercised"), must not
+  // have, or either (nullopt, YAML `fault_fired: any`).
+  std::optional<bool> fault_fired = true;
 };
 
 // Where a trial's workers live: each group is one subject process hosting

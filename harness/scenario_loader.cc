@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "harness/stream_graph.h"
+#include "harness/trial.h"
 #include "workers/message.h"
 #include "workers/shm_ring.h"
 
@@ -368,6 +369,7 @@ class Loader {
            "policy", "state_records"});
       Worker proto;
       proto.role = Enum(Required(w, "role", "a worker"), kRoles, "role");
+      RefuseUnusedWorkerKeys(w, proto.role);
       // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
       proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
                               : RoleName(proto.role);
@@ -377,6 +379,11 @@ class Loader {
       int count = w["count"] ? Int(w["count"], 1, 64, "count") : 1;
       if (auto v = w["messages"])
         proto.messages = Int(v, 0, 1000000, "messages");
+      // A relay or sink paces its reads only when told to (a slow
+      // consumer); a producer, a lone locker and an idle worker pace at 1 ms
+      // by default.
+      if (proto.role == Role::kRelay || proto.role == Role::kSink)
+        proto.interval_us = 0;
       if (auto v = w["interval_us"])
         proto.interval_us = Int(v, 0, 10000000, "interval_us");
       if (auto v = w["payload"]) proto.payload = Int(v, 8, 65536, "payload");
@@ -394,11 +401,54 @@ class Loader {
     }
   }
 
+  // Keys a role has no use for are refused, not ignored: a sink's stream
+  // comes from its producers, an idle worker does nothing but wait.
+  void RefuseUnusedWorkerKeys(const YAML::Node& w, Role role) {
+    struct Unused {
+      Role role;
+      const char* key;
+      const char* why;
+    };
+    static constexpr Unused kUnused[] = {
+        {Role::kRelay, "messages", "a relay forwards its input's stream"},
+        {Role::kRelay, "payload", "a relay forwards its input's stream"},
+        {Role::kSink, "messages", "a sink's stream comes from its producers"},
+        {Role::kSink, "payload", "a sink's stream comes from its producers"},
+        {Role::kLocker, "payload", "a locker passes its inputs' streams on"},
+        {Role::kIdle, "messages", "an idle worker handles no messages"},
+        {Role::kIdle, "payload", "an idle worker handles no messages"},
+        {Role::kIdle, "policy", "an idle worker has no channel to lose"},
+    };
+    for (const Unused& u : kUnused)
+      if (u.role == role && w[u.key])
+        Fail(w[u.key], absl::StrCat("'", u.key, "' has no meaning for a ",
+                                    RoleName(role), ": ", u.why));
+  }
+
   // The workers and channels can all do their part (harness/stream_graph.h).
   void CheckTopology(const YAML::Node& root, const Scenario& s) {
     std::string error = StreamGraph(s).TopologyError();
     if (!error.empty())
       Fail(root["channels"] ? root["channels"] : root["workers"], error);
+    // A locker with inputs passes their streams on; its own `messages` are
+    // for a locker alone.
+    const YAML::Node workers = root["workers"];
+    for (size_t i = 0, w = 0; i < workers.size(); ++i) {
+      const YAML::Node n = workers[i];
+      const size_t first = w;
+      w += n["count"] ? size_t(Int(n["count"], 1, 64, "count")) : 1;
+      if (s.workers[first].role != Role::kLocker || !n["messages"]) continue;
+      bool any_alone = false;
+      for (size_t k = first; k < w; ++k) {
+        bool fed = false;
+        for (const Channel& c : s.channels) fed |= c.to == int(k);
+        any_alone |= !fed;
+      }
+      if (!any_alone)
+        Fail(n["messages"],
+             "'messages' counts a lone locker's units; every locker of this "
+             "group has inputs and passes their streams on");
+    }
   }
 
   // "sink" → every sink; "sink[1]" → that one.
@@ -530,6 +580,9 @@ class Loader {
     f.target = ResolveOne(Required(n, "target", "the fault"), s, "target");
     std::vector<FaultVariant> variants = VariantsOf(f.kind);
     f.variant = variants[0];
+    if (auto v = n["variant"]; v && variants[0] == FaultVariant::kDefault)
+      Fail(v, absl::StrCat("fault '", FaultKindName(f.kind),
+                           "' has no variants; drop 'variant'"));
     if (auto v = n["variant"]) {
       std::string name = String(v);
       std::vector<std::string> names;
@@ -543,7 +596,9 @@ class Loader {
                     "fault '", FaultKindName(f.kind), "' has no variant '",
                     name, "'; expected one of: ", absl::StrJoin(names, ", ")));
     }
+    RefuseUnusedFaultKeys(n, f);
     if (auto t = n["trigger"]) LoadTrigger(t, s);
+    CheckTriggerCanFire(n, s);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (f.partner == f.target && f.partner >= 0)
@@ -587,6 +642,56 @@ class Loader {
       Fail(n, "heap_overwrite 'sibling' needs a 'sibling'");
   }
 
+  // Each fault key is used by some kinds (and variants) only; elsewhere it
+  // is refused rather than silently ignored.
+  void RefuseUnusedFaultKeys(const YAML::Node& n, const Fault& f) {
+    using V = FaultVariant;
+    const bool heap = f.kind == FaultKind::kHeapOverwrite;
+    const bool pair =
+        f.kind == FaultKind::kDeadlock &&
+        (f.variant == V::kLockOrder || f.variant == V::kPipeCycle);
+    struct Use {
+      const char* key;
+      bool used;
+      const char* where;
+    };
+    const Use uses[] = {
+        {"partner", pair, "deadlock lock_order and pipe_cycle"},
+        {"sibling", heap && f.variant == V::kSibling, "heap_overwrite sibling"},
+        {"bytes", heap && f.variant != V::kShared,
+         "heap_overwrite (all variants but shared)"},
+        {"pattern", heap, "heap_overwrite"},
+        {"exit_code", f.kind == FaultKind::kExit, "exit"},
+    };
+    for (const Use& u : uses)
+      if (!u.used && n[u.key])
+        Fail(n[u.key], absl::StrCat("'", u.key, "' has no meaning for fault '",
+                                    FaultKindName(f.kind), "/",
+                                    FaultVariantName(f.variant),
+                                    "'; it is used by ", u.where));
+  }
+
+  // What the plan already shows can never fire is refused here; what only
+  // the run can show is the trial's "not exercised".
+  void CheckTriggerCanFire(const YAML::Node& n, const Scenario& s) {
+    const Fault& f = s.fault;
+    if (f.trigger != TriggerKind::kAfterMessages) return;
+    const TrialPlan plan =
+        MakePlan(s, ThreadPlacement(s.workers.size()), s.seed);
+    const uint32_t planned = plan.expected_messages[f.target];
+    const Worker& w = s.workers[f.target];
+    const YAML::Node at = n["trigger"] ? n["trigger"] : n;
+    if (planned == 0 && (f.random_trigger || n["trigger"]))
+      Fail(at, absl::StrCat(w.name, " (", RoleName(w.role),
+                            ") handles no messages in this scenario, so a "
+                            "message trigger can never fire; use after_ms"));
+    if (!f.random_trigger && f.trigger_value > planned)
+      Fail(at["after_messages"] ? at["after_messages"] : at,
+           absl::StrCat("after_messages: ", f.trigger_value, " is beyond ",
+                        w.name, "'s planned ", planned,
+                        " messages, so the fault could never fire"));
+  }
+
   void LoadTrigger(const YAML::Node& t, Scenario& s) {
     Fault& f = s.fault;
     Map(t, "the trigger", {"after_messages", "after_ms", "random"});
@@ -595,6 +700,10 @@ class Loader {
     if (auto v = t["after_messages"]) {
       f.trigger = TriggerKind::kAfterMessages;
       f.trigger_value = Int(v, 0, 1000000, "after_messages");
+      if (f.trigger_value == 0)
+        Fail(v,
+             "after_messages counts messages handled before the fault fires "
+             "and must be at least 1; to fire at the start, use after_ms: 0");
     } else if (auto v = t["after_ms"]) {
       f.trigger = TriggerKind::kAfterMs;
       f.trigger_value = Int(v, 0, 600000, "after_ms");
@@ -603,6 +712,10 @@ class Loader {
                              s.deadline_ms, " ms)"));
     } else {
       f.random_trigger = Bool(t["random"], "random");
+      if (!f.random_trigger)
+        Fail(t["random"],
+             "'random: false' is no trigger; give after_messages: N, "
+             "after_ms: T or random: true");
       f.trigger = TriggerKind::kAfterMessages;
     }
   }
@@ -669,8 +782,17 @@ class Loader {
       const std::string p = kv.first.Scalar();
       const YAML::Node& e = kv.second;
       Map(e, "an expectation",
-          {"target", "others", "workers", "blast_radius", "contained"});
+          {"target", "others", "workers", "blast_radius", "contained",
+           "fault_fired"});
       Expectation x;
+      if (auto v = e["fault_fired"]) {
+        if (s.fault.kind == FaultKind::kNone)
+          Fail(v, "'fault_fired' expected, but the scenario has no fault");
+        if (v.IsScalar() && v.Scalar() == "any" && v.Tag() != "!")
+          x.fault_fired.reset();
+        else
+          x.fault_fired = Bool(v, "fault_fired (true, false or any)");
+      }
       if (auto v = e["target"]) {
         if (s.fault.target < 0)
           Fail(v, "'target' expected, but no fault has a target");

@@ -408,5 +408,129 @@ TEST(ScenarioLoaderTest, ExpectationsArePerPlacementName) {
             "'placements' does not run");
 }
 
+// Replaces the first `from` in kGood with `to`.
+std::string Edit(const std::string& from, const std::string& to) {
+  std::string s = kGood;
+  size_t at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST(ScenarioLoaderTest, TriggersNeedOneRealForm) {
+  std::string e = ErrorOf(Edit("{after_messages: 10}", "{after_messages: 0}"));
+  EXPECT_NE(e.find("x.yaml:17:29: error: after_messages counts"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("after_ms: 0"), std::string::npos) << e;
+  e = ErrorOf(Edit("{after_messages: 10}", "{random: false}"));
+  EXPECT_NE(e.find("'random: false' is no trigger"), std::string::npos) << e;
+  absl::StatusOr<Scenario> s =
+      LoadScenarioText(Edit("{after_messages: 10}", "{random: true}"), "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_TRUE(s->fault.random_trigger);
+  EXPECT_EQ(TriggerText(s->fault),
+            "random: after a message count drawn from each trial's seed");
+  // No trigger at all: the fault is due at the start.
+  s = LoadScenarioText(Edit("  trigger: {after_messages: 10}\n", ""), "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(TriggerText(s->fault), "at the start, before any message");
+}
+
+TEST(ScenarioLoaderTest, TriggersThePlanShowsCannotFireAreRefused) {
+  // The relay handles the producer's 100 messages, no more.
+  EXPECT_TRUE(LoadScenarioText(
+                  Edit("{after_messages: 10}", "{after_messages: 100}"), "x")
+                  .ok());
+  std::string e =
+      ErrorOf(Edit("{after_messages: 10}", "{after_messages: 101}"));
+  EXPECT_NE(e.find("beyond relay[0]'s planned 100 messages"), std::string::npos)
+      << e;
+  // An idle worker handles no messages at all.
+  std::string idle =
+      Edit("  - role: relay\n", "  - role: relay\n  - role: idle\n");
+  idle.replace(idle.find("target: relay"), 13, "target: idle");
+  e = ErrorOf(idle);
+  EXPECT_NE(e.find("idle[0] (idle) handles no messages"), std::string::npos)
+      << e;
+  idle.replace(idle.find("{after_messages: 10}"), 20, "{random: true}");
+  EXPECT_NE(ErrorOf(idle).find("handles no messages"), std::string::npos);
+  idle.replace(idle.find("{random: true}"), 14, "{after_ms: 5}");
+  EXPECT_TRUE(LoadScenarioText(idle, "x").ok());
+}
+
+TEST(ScenarioLoaderTest, KeysARoleOrFaultDoesNotUseAreRefused) {
+  std::string e =
+      ErrorOf(Edit("    count: 3\n", "    count: 3\n    messages: 5\n"));
+  EXPECT_NE(e.find("'messages' has no meaning for a sink"), std::string::npos)
+      << e;
+  e = ErrorOf(Edit("  - role: relay\n", "  - role: relay\n    payload: 9\n"));
+  EXPECT_NE(e.find("'payload' has no meaning for a relay"), std::string::npos)
+      << e;
+  e = ErrorOf(
+      Edit("variant: wild_pointer", "variant: wild_pointer\n  exit_code: 4"));
+  EXPECT_NE(e.find("'exit_code' has no meaning for fault 'segfault/"),
+            std::string::npos)
+      << e;
+  std::string abort = Edit("  variant: wild_pointer\n", "");
+  abort.replace(abort.find("kind: segfault"), 14, "kind: abort");
+  ASSERT_TRUE(LoadScenarioText(abort, "x").ok());
+  for (const char* key :
+       {"exit_code: 1", "partner: producer", "bytes: 8", "sibling: producer"}) {
+    std::string bad = abort;
+    bad.replace(bad.find("kind: abort"), 11,
+                std::string("kind: abort\n  ") + key);
+    EXPECT_NE(ErrorOf(bad).find("has no meaning for fault 'abort"),
+              std::string::npos)
+        << key;
+  }
+  std::string bad = abort;
+  bad.replace(bad.find("kind: abort"), 11, "kind: abort\n  variant: default");
+  EXPECT_NE(ErrorOf(bad).find("fault 'abort' has no variants"),
+            std::string::npos);
+  // A sink's interval_us paces its reads; relays and sinks default to none.
+  absl::StatusOr<Scenario> s = LoadScenarioText(
+      Edit("    count: 3\n", "    count: 3\n    interval_us: 2000\n"), "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->workers[2].interval_us, 2000u);
+  EXPECT_EQ(s->workers[1].interval_us, 0u);
+  EXPECT_EQ(s->workers[0].interval_us, 1000u);
+}
+
+TEST(ScenarioLoaderTest, ChannelsThatCarryNothingAreRefused) {
+  std::string e = ErrorOf(Edit("  - {kind: socket, from: relay, to: sink}\n",
+                               "  - {kind: socket, from: relay, to: sink}\n"
+                               "  - {from: \"sink[0]\", to: producer}\n"));
+  EXPECT_NE(e.find("reads nothing, but sink[0]->producer[0] ends at it"),
+            std::string::npos)
+      << e;
+  e = ErrorOf(Edit("  - {kind: socket, from: relay, to: sink}\n",
+                   "  - {kind: socket, from: relay, to: sink}\n"
+                   "  - {from: \"sink[0]\", to: \"sink[1]\"}\n"));
+  EXPECT_NE(e.find("sink[0] (sink) writes nothing, but sink[0]->sink[1]"),
+            std::string::npos)
+      << e;
+}
+
+TEST(ScenarioLoaderTest, FaultFiredExpectation) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(kGood, "x");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->expect.at("thread").fault_fired, true);
+  s = LoadScenarioText(Edit("{target: crashed, others: collateral",
+                            "{fault_fired: any, others: collateral"),
+                       "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_FALSE(s->expect.at("thread").fault_fired.has_value());
+  s = LoadScenarioText(Edit("{target: crashed, others: collateral",
+                            "{fault_fired: false, others: collateral"),
+                       "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->expect.at("thread").fault_fired, false);
+  EXPECT_NE(ErrorOf(Edit("{target: crashed, others: collateral",
+                         "{fault_fired: maybe, others: collateral"))
+                .find("fault_fired (true, false or any)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace faultlab

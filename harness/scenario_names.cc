@@ -111,10 +111,12 @@ const char* PolicyName(Policy p) {
 
 std::string TriggerText(const Fault& f) {
   if (f.kind == FaultKind::kNone) return "never";
-  std::string prefix = f.random_trigger ? "random: " : "";
+  if (f.random_trigger)
+    return "random: after a message count drawn from each trial's seed";
   if (f.trigger == TriggerKind::kAfterMs)
-    return absl::StrCat(prefix, "after ", f.trigger_value, " ms");
-  return absl::StrCat(prefix, "after ", f.trigger_value, " messages");
+    return absl::StrCat("after ", f.trigger_value, " ms");
+  if (f.trigger_value == 0) return "at the start, before any message";
+  return absl::StrCat("after ", f.trigger_value, " messages");
 }
 
 }  // namespace faultlab

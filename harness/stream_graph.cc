@@ -44,6 +44,19 @@ std::string StreamGraph::TopologyError() const {
     if ((r == Role::kProducer || r == Role::kRelay) && n_out == 0)
       return absl::StrCat(name, " (", RoleName(r),
                           ") has no output channel; add one from it");
+    // A sink never writes and a producer never reads: such a channel would
+    // carry nothing and check nothing. (An idle worker may hold ends it
+    // never uses: a reader that never reads, a writer that stays silent.)
+    if (r == Role::kSink && n_out > 0)
+      return absl::StrCat(name, " (sink) writes nothing, but ",
+                          s_.channels[outs_[w][0]].name,
+                          " starts at it; a channel goes from a producer, "
+                          "relay or locker");
+    if (r == Role::kProducer && n_in > 0)
+      return absl::StrCat(name, " (producer) reads nothing, but ",
+                          s_.channels[ins_[w][0]].name,
+                          " ends at it; a channel goes to a relay, sink or "
+                          "locker");
     if (r == Role::kLocker && n_out > n_in)
       return absl::StrCat(name, " (locker) has ", n_out,
                           " output channels but ", n_in,

@@ -71,6 +71,7 @@ void PlanStreams(const Scenario& s, TrialPlan* p) {
   for (size_t c = 0; c < n; ++c) walk(c);
   p->expected_messages.assign(s.workers.size(), 0);
   for (size_t w = 0; w < s.workers.size(); ++w) {
+    if (s.workers[w].role == Role::kIdle) continue;  // handles none
     if (s.workers[w].role == Role::kProducer || graph.ins(w).empty()) {
       p->expected_messages[w] = s.workers[w].messages;
       continue;

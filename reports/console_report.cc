@@ -142,6 +142,10 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
     AppendCrash(Field(t, "crash"), out);
     AppendHang(Field(t, "hang"), out);
   }
+  if (Bool(p, "no_expectations").value_or(false))
+    absl::StrAppend(out, "    ", paint("33", "no expectations:"),
+                    " the scenario states none for ", kind,
+                    "; nothing was checked but that the fault fired\n");
   for (const std::string& f : internal::FailedChecks(p)) {
     absl::StrAppend(out, "    ", paint("31", "expectation failed:"), " ",
                     CleanText(f), "\n");

@@ -187,6 +187,11 @@ void AppendChecks(const json& placement, std::string* out) {
   const json& checks = Items(placement, "expectations");
   if (checks.empty()) return;
   absl::StrAppend(out, "<ul class=\"checks\">");
+  if (Bool(placement, "no_expectations").value_or(false))
+    absl::StrAppend(out,
+                    "<li><b>no expectations</b>: the scenario states none for "
+                    "this placement; nothing was checked but that the fault "
+                    "fired</li>");
   for (const json& c : checks) {
     bool ok = Bool(c, "passed").value_or(false);
     absl::StrAppend(

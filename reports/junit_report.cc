@@ -64,6 +64,10 @@ std::string WorkerTable(const json& trial) {
 std::string SystemOut(const json& placement, int number) {
   std::string out = internal::GroupsText(placement);
   if (!out.empty()) out += "\n";
+  if (Bool(placement, "no_expectations").value_or(false))
+    out +=
+        "no expectations: the scenario states none for this placement; "
+        "nothing was checked but that the fault fired\n";
   const json& trials = Items(placement, "trials");
   for (size_t i = 0; i < trials.size(); ++i) {
     const json& t = trials[i];

@@ -133,9 +133,12 @@ expect:
   RunOutput r = RunFaultlab({"run", path, "--junit", junit});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("  pair     FAIL"), std::string::npos) << r.out;
-  EXPECT_EQ(
-      r.json["scenarios"][0]["placements"][0]["expectations"][0]["actual"],
-      "collateral");
+  // The fault-fired check comes first, then the worker's.
+  const nlohmann::json& checks =
+      r.json["scenarios"][0]["placements"][0]["expectations"];
+  ASSERT_EQ(checks.size(), 2u) << checks.dump();
+  EXPECT_EQ(checks[0]["check"], "the fault fired");
+  EXPECT_EQ(checks[1]["actual"], "collateral");
   std::ifstream in(junit);
   std::string xml((std::istreambuf_iterator<char>(in)),
                   std::istreambuf_iterator<char>());

@@ -156,10 +156,19 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
               ctx.out[k]->Write(h, payload.data()) == IoResult::kOk)
             continue;
           if (!PeerFailed(ctx, *ctx.out[k], BlockKind::kWrite)) return;
-          out_alive[k] = false;  // policy continue: carry on without it
+          // Policy continue: carry on without it. Losing a reader ends the
+          // relay disconnected, as it ends a producer.
+          out_alive[k] = false;
+          lost_peer = true;
+          const int och = ctx.out[k]->channel();
+          if (decided_by < 0) decided_by = och;
+          DescribeLastEvent(*ctx.out[k], ctx.sb().channels[och], lost,
+                            sizeof lost);
           ctx.out[k]->Close();
         }
         ctx.OnMessage();
+        // A slow consumer: `interval_us` paces its reads.
+        if (ctx.config().interval_us) Sleep(ctx.config().interval_us, ctx);
         continue;
       }
       // The stream ended: cleanly after every message, or early.

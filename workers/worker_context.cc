@@ -19,6 +19,11 @@ WorkerContext::WorkerContext(Scoreboard* sb, int index)
   const uint64_t epoch = sb->header.epoch_ns ? sb->header.epoch_ns : now;
   if (armed_ && sb->fault.trigger == TriggerKind::kAfterMs)
     fire_at_ns_ = epoch + sb->fault.trigger_value * 1000000;
+  // No message count (the default trigger): due at the start, before any
+  // message; the first Tick() fires it.
+  if (armed_ && sb->fault.trigger == TriggerKind::kAfterMessages &&
+      sb->fault.trigger_value == 0)
+    fire_at_ns_ = epoch;
   partner_armed_ = sb->fault.kind == FaultKind::kDeadlock &&
                    sb->fault.partner == index && sb->fault_target >= 0;
   slot_->start_ns.store(now);
@@ -42,7 +47,7 @@ void WorkerContext::OnMessage() {
   if (n % 16 == 0) CheckHeap(*this, false);
   slot_->heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
   if (armed_ && sb_->fault.trigger == TriggerKind::kAfterMessages &&
-      n >= sb_->fault.trigger_value)
+      sb_->fault.trigger_value > 0 && n >= sb_->fault.trigger_value)
     MaybeFire();
   Tick();
 }

@@ -62,6 +62,7 @@ void RunWorker(Scoreboard* sb, int index) {
       ctx.out.push_back(std::move(e));
   slot.state.store(WorkerState::kRunning);
   PrepareHeap(ctx);
+  ctx.Tick();  // a fault due at the start fires before the role runs
   RunRole(ctx);
   if (slot.state.load() != WorkerState::kFinished)
     ctx.Finish(EndReason::kCompleted, -1, "returned");
