@@ -19,8 +19,6 @@
 namespace faultlab {
 namespace {
 
-constexpr uint64_t kStuckNs = 50'000'000;
-
 double Ms(uint64_t ns, uint64_t epoch) {
   return ns > epoch ? double(ns - epoch) / 1e6 : 0.0;
 }
@@ -54,6 +52,12 @@ class Classifier {
   // Waiting for any of its inputs (kAnyInput, no edge of the graph), and
   // every writer that could still send is hung, dead, or stuck behind one.
   bool InputsStuck(int w) const;
+  // Its own code ended it (a crash, an exit) or it finished: it will never
+  // write or read again.
+  bool Gone(int w) const;
+  // Blocked on something that can never move: a channel or lock whose peer
+  // is gone, hung, or itself stuck. A wait on a live, working peer is not.
+  bool Stuck(int w, int depth = 0) const;
   std::string HeldLocksText(int w) const;
   EventResult EventText(const Event& e) const;
 
@@ -170,6 +174,33 @@ bool Classifier::InputsStuck(int w) const {
   return any;
 }
 
+bool Classifier::Gone(int w) const {
+  const WorkerSlot& ws = sb_.workers[w];
+  if (ws.crash.present.load() || ws.state.load() == WorkerState::kFinished)
+    return true;
+  const ProcessRecord& p = obs_.processes[process_of_[w]];
+  return p.reaped && !p.killed_by_supervisor;
+}
+
+bool Classifier::Stuck(int w, int depth) const {
+  const WorkerSlot& slot = sb_.workers[w];
+  const BlockKind kind = slot.blocked.load();
+  if (kind == BlockKind::kNone || depth > int(s_.workers.size())) return false;
+  if (BlockedBehind(waits_, obs_.hang.hung, w) >= 0) return true;
+  const int on = slot.blocked_on.load();
+  if (on == kAnyInput) return InputsStuck(w);
+  int peer = -1;
+  if (kind == BlockKind::kLock) {
+    if (on >= 0 && on < kMaxLocks) peer = sb_.locks[on].owner.load();
+  } else if (on >= 0 && on < int(s_.channels.size())) {
+    const Channel& c = s_.channels[on];
+    peer = kind == BlockKind::kRead ? c.from : c.to;
+  }
+  if (peer < 0 || peer >= int(s_.workers.size()) || peer == w)
+    return peer == w;  // a relock of its own lock never returns
+  return hung_[peer] || Gone(peer) || Stuck(peer, depth + 1);
+}
+
 std::string Classifier::PeerFate(int peer, bool told) const {
   if (hung_[peer]) return "is hung";
   const WorkerSlot& ps = sb_.workers[peer];
@@ -185,7 +216,7 @@ std::string Classifier::PeerFate(int peer, bool told) const {
   if (int head = BlockedBehind(waits_, obs_.hang.hung, peer); head >= 0)
     return absl::StrCat("is stalled behind ", s_.workers[head].name,
                         ", which is hung");
-  return "is alive but silent";
+  return "is alive";
 }
 
 // "holds lock A (wanted by locker[1]) and never releases it ...", or empty
@@ -360,10 +391,7 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
       r->detail = absl::StrCat("no heartbeat for ",
                                end > beat ? (end - beat) / 1000000 : 0, " ms",
                                slot.fault_ns.load() ? " after its fault" : "");
-  } else if (slot.blocked.load() != BlockKind::kNone && since &&
-             (obs_.end_ns - since > kStuckNs ||
-              BlockedBehind(waits_, obs_.hang.hung, w) >= 0 ||
-              InputsStuck(w))) {
+  } else if (slot.blocked.load() != BlockKind::kNone && since && Stuck(w)) {
     r->outcome = Outcome::kStalled;
     // Policy wait leaves what it waits after (the event that decided it):
     // it was told, and waits by choice.
@@ -387,11 +415,15 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   } else {
     r->outcome = Outcome::kKilled;
     // What it had done tells a worker busy to the end (a livelock: frames
-    // going round a relay loop) from one that never got going.
-    r->detail = absl::StrCat(
-        "still running at the ",
-        obs_.deadline_hit ? "deadline" : "end of the trial", " after ",
-        slot.progress.load(), " messages handled; killed");
+    // going round a relay loop) from one that never got going. A wait on a
+    // live peer is only a wait: it could have gone on.
+    const char* when = obs_.deadline_hit ? "deadline" : "end of the trial";
+    r->detail =
+        slot.blocked.load() != BlockKind::kNone && since
+            ? absl::StrCat("still waiting at the ", when, ": ", BlockedText(w),
+                           "; killed")
+            : absl::StrCat("still running at the ", when, " after ",
+                           slot.progress.load(), " messages handled; killed");
   }
 }
 

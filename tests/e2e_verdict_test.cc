@@ -146,5 +146,64 @@ expect:
   EXPECT_TRUE(Worker(r.json, "process", "sink[0]")["verified"].get<bool>());
 }
 
+// A heartbeat about to expire is not a worker stuck for good: the sink of a
+// hung producer's shm ring stops by itself (disconnected) once the heartbeat
+// expires, and the trial waits for it. Adding an unrelated idle worker that
+// keeps the trial alive must not change anybody's verdict.
+TEST(E2eVerdictTest, AVerdictDoesNotDependOnAnUnrelatedWorkersLifetime) {
+  std::ifstream in(SourceDir() + "/tests/data/hang_heartbeat.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  std::string with_idle = yaml;
+  with_idle.replace(
+      with_idle.find("  - {role: relay}\n"), 18,
+      "  - {role: relay}\n  - {role: idle, interval_us: 1500000}\n");
+  RunOutput a = RunFaultlab({"run", WriteScenario(yaml)});
+  RunOutput b = RunFaultlab({"run", WriteScenario(with_idle)});
+  ASSERT_EQ(a.exit_code, 0) << a.out << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  for (const char* pl : {"thread", "process"}) {
+    for (const char* w : {"producer[0]", "sink[0]", "side[0]", "relay[0]"})
+      EXPECT_EQ(Worker(a.json, pl, w)["outcome"],
+                Worker(b.json, pl, w)["outcome"])
+          << pl << " " << w;
+    EXPECT_EQ(Worker(a.json, pl, "sink[0]")["outcome"], "disconnected") << pl;
+    EXPECT_EQ(Trial(a.json, pl)["blast_radius"],
+              Trial(b.json, pl)["blast_radius"])
+        << pl;
+    EXPECT_FALSE(Trial(a.json, pl)["deadline_hit"].get<bool>()) << pl;
+  }
+}
+
+// A worker waiting on a peer that is alive and working is not stalled: at
+// the deadline it is killed, wherever the deadline falls in the pacing.
+TEST(E2eVerdictTest, WaitingOnAHealthyPeerAtTheDeadlineIsKilledNotStalled) {
+  for (int deadline : {700, 800, 900}) {
+    RunOutput r = RunFaultlab({"run", WriteScenario(R"(
+name: slow_peer
+deadline_ms: )" + std::to_string(deadline) + R"(
+placements: [thread, process]
+workers:
+  - {role: producer, messages: 50, interval_us: 200000}
+  - {role: relay}
+  - {role: sink}
+channels:
+  - {from: producer, to: relay}
+  - {kind: shm, from: relay, to: sink}
+fault: {kind: none}
+expect:
+  thread: {others: killed}
+  process: {others: killed}
+)")});
+    EXPECT_EQ(r.exit_code, 0) << deadline << r.out << r.err;
+    for (const char* pl : {"thread", "process"}) {
+      const std::string detail = Worker(r.json, pl, "sink[0]")["detail"];
+      EXPECT_NE(detail.find("still waiting at the deadline"), std::string::npos)
+          << detail;
+      EXPECT_NE(detail.find("relay[0] is alive"), std::string::npos) << detail;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace faultlab::testing
