@@ -59,7 +59,10 @@ class Classifier {
   // is gone, hung, or itself stuck. A wait on a live, working peer is not.
   bool Stuck(int w, int depth = 0) const;
   std::string HeldLocksText(int w) const;
-  EventResult EventText(const Event& e) const;
+  EventResult EventText(int w, const Event& e) const;
+  // The target sharing w's process whose fault fired first (w itself
+  // included unless `others_only`), or -1.
+  int FiredInProcess(int w, bool others_only) const;
 
   const Scenario& s_;
   const TrialObservation& obs_;
@@ -243,7 +246,19 @@ std::string Classifier::HeldLocksText(int w) const {
       " ms before the end");
 }
 
-EventResult Classifier::EventText(const Event& e) const {
+int Classifier::FiredInProcess(int w, bool others_only) const {
+  int best = -1;
+  uint64_t best_ns = 0;
+  for (const Fault& f : s_.faults) {
+    if (others_only && f.target == w) continue;
+    if (process_of_[f.target] != process_of_[w]) continue;
+    uint64_t ns = sb_.workers[f.target].fault_ns.load();
+    if (ns && (best < 0 || ns < best_ns)) best = f.target, best_ns = ns;
+  }
+  return best;
+}
+
+EventResult Classifier::EventText(int w, const Event& e) const {
   EventResult r;
   r.t_ms = Ms(e.t_ns, obs_.start_ns);
   r.kind = EventKindName(e.kind);
@@ -252,8 +267,9 @@ EventResult Classifier::EventText(const Event& e) const {
   r.bytes_queued = e.bytes_queued == 0xffffffffu ? -1 : int64_t(e.bytes_queued);
   switch (e.kind) {
     case EventKind::kFault:
-      r.detail = absl::StrCat("fault fired: ", FaultKindName(s_.fault.kind),
-                              "/", FaultVariantName(s_.fault.variant));
+      if (const Fault* f = s_.FaultOf(w))
+        r.detail = absl::StrCat("fault fired: ", FaultKindName(f->kind), "/",
+                                FaultVariantName(f->variant));
       break;
     case EventKind::kSequenceError:
       r.detail = absl::StrCat("sequence off by ", e.value);
@@ -284,10 +300,11 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   const WorkerSlot& slot = sb_.workers[w];
   const ProcessRecord& p = obs_.processes[process_of_[w]];
   ExitStatus st = ExitStatus::FromWaitStatus(p.wait_status);
-  const int target = s_.fault.target;
-  const bool fired_here = target >= 0 &&
-                          process_of_[target] == process_of_[w] &&
-                          sb_.workers[target].fault_ns.load() != 0;
+  // Its own fault fired; another target of its process fired (first).
+  const Fault* own = s_.FaultOf(w);
+  const bool own_fired = own && slot.fault_ns.load() != 0;
+  const int other = FiredInProcess(w, true);
+  const bool fired_here = own_fired || other >= 0;
   const bool dead_by_itself = p.reaped && !p.killed_by_supervisor;
   if (st.signaled && dead_by_itself) r->signal = SignalName(st.signal);
   if (st.exited && dead_by_itself && st.code != 0) r->exit_code = st.code;
@@ -300,14 +317,14 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
                         c.address, SlotText(c.thread, sizeof c.thread), c.tid);
     std::string glibc =
         c.signal == SIGABRT ? AllocatorMessage(obs_.stderr_text) : "";
-    if (w != target && fired_here) {
-      double after = Ms(c.t_ns, sb_.workers[target].fault_ns.load());
+    if (!own_fired && other >= 0) {
+      double after = Ms(c.t_ns, sb_.workers[other].fault_ns.load());
       r->outcome = Outcome::kCollateral;
       r->detail = absl::StrFormat(
           "died of %s in its own thread, %.1f ms after %s's fault (thread %s, "
           "tid %d)",
-          what, after, s_.workers[target].name, s_.workers[target].name,
-          sb_.workers[target].tid.load());
+          what, after, s_.workers[other].name, s_.workers[other].name,
+          sb_.workers[other].tid.load());
     } else {
       r->outcome = Outcome::kCrashed;
       r->detail = what;
@@ -343,7 +360,7 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   if (dead_by_itself && st.signaled) {
     const bool sibling_crashed = crashed_ >= 0 && crashed_ != w &&
                                  process_of_[crashed_] == process_of_[w];
-    if (w == target && fired_here && !sibling_crashed) {
+    if (own_fired && !sibling_crashed) {
       r->outcome = Outcome::kCrashed;
       r->detail = absl::StrCat("killed by ", SignalName(st.signal),
                                " right after its fault (no crash record)");
@@ -351,7 +368,7 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
       r->outcome = Outcome::kCollateral;
       int by = crashed_ >= 0 && process_of_[crashed_] == process_of_[w]
                    ? crashed_
-                   : target;
+                   : FiredInProcess(w, false);
       r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(), " from ",
                                by >= 0 ? s_.workers[by].name : "a sibling");
       r->detail = WithHeapNote(r->detail, slot);
@@ -362,14 +379,14 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
     return;
   }
   if (dead_by_itself && st.exited) {
-    bool exit_fault = s_.fault.kind == FaultKind::kExit;
-    if (w == target && fired_here && exit_fault) {
+    if (own_fired && own->kind == FaultKind::kExit) {
       r->outcome = Outcome::kExited;
       r->detail = absl::StrCat("called exit(", st.code, ") mid-run");
     } else if (fired_here) {
       r->outcome = Outcome::kCollateral;
-      r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(), " when ",
-                               s_.workers[target].name, " exited");
+      r->detail =
+          absl::StrCat("process ", p.pid, " ", st.ToString(), " when ",
+                       s_.workers[FiredInProcess(w, false)].name, " exited");
     } else {
       r->outcome = Outcome::kExited;
       r->detail = absl::StrCat("process ", p.pid, " ", st.ToString(),
@@ -407,9 +424,8 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
       r->detail = BlockedText(w);
       if (!why.empty()) absl::StrAppend(&r->detail, "; ", why);
     }
-  } else if (w == target && slot.fault_ns.load() &&
-             (s_.fault.kind == FaultKind::kHang ||
-              s_.fault.kind == FaultKind::kDeadlock)) {
+  } else if (own_fired && (own->kind == FaultKind::kHang ||
+                           own->kind == FaultKind::kDeadlock)) {
     r->outcome = Outcome::kHung;
     r->detail = "its hang fault fired and it never finished";
   } else {
@@ -439,19 +455,34 @@ TrialResult Classifier::Run() {
       t.crash = Stack(w, sb_.workers[w].crash);
       break;
     }
-  const int target = s_.fault.target;
-  uint64_t fault_ns = target >= 0 ? sb_.workers[target].fault_ns.load() : 0;
-  if (fault_ns) t.fault_fired_ms = Ms(fault_ns, obs_.start_ns);
-  t.fault_fired = fault_ns != 0;
-  if (s_.fault.kind != FaultKind::kNone) {
-    Fault resolved = s_.fault;
+  // Every fault, fired or not; the trial's fault time is the first firing.
+  uint64_t fault_ns = 0;
+  for (size_t k = 0; k < s_.faults.size(); ++k) {
+    const Fault& f = s_.faults[k];
+    const uint64_t ns = sb_.workers[f.target].fault_ns.load();
+    if (ns && (!fault_ns || ns < fault_ns)) fault_ns = ns;
+    FaultResult fr;
+    fr.target = s_.workers[f.target].name;
+    fr.kind = FaultKindName(f.kind);
+    fr.variant = FaultVariantName(f.variant);
+    Fault resolved = f;
+    resolved.trigger_value = obs_.plan.trigger_values[k];
     resolved.random_trigger = false;
-    resolved.trigger_value = obs_.plan.trigger_value;
-    t.trigger = TriggerText(resolved);
-    if (s_.fault.random_trigger) {
-      t.trigger_drawn = obs_.plan.trigger_value;
-      absl::StrAppend(&t.trigger, " (drawn from seed ", obs_.plan.seed, ")");
+    fr.trigger = TriggerText(resolved);
+    if (f.random_trigger) {
+      fr.trigger_drawn = obs_.plan.trigger_values[k];
+      absl::StrAppend(&fr.trigger, " (drawn from seed ", obs_.plan.seed, ")");
     }
+    fr.fired = ns != 0;
+    if (ns) fr.fired_ms = Ms(ns, obs_.start_ns);
+    t.faults.push_back(std::move(fr));
+  }
+  if (fault_ns) t.fault_fired_ms = Ms(fault_ns, obs_.start_ns);
+  t.fault_fired = !t.faults.empty();
+  for (const FaultResult& f : t.faults) t.fault_fired &= f.fired;
+  if (!t.faults.empty()) {
+    t.trigger = t.faults[0].trigger;
+    t.trigger_drawn = t.faults[0].trigger_drawn;
   }
   for (const ProcessRecord& p : obs_.processes) {
     ProcessResult pr;
@@ -509,14 +540,14 @@ TrialResult Classifier::Run() {
       r.progress.push_back({Ms(ns, obs_.start_ns), n});
     uint32_t ne = std::min<uint32_t>(slot.n_events.load(), kMaxEvents);
     for (uint32_t i = 0; i < ne; ++i)
-      r.events.push_back(EventText(slot.events[i]));
+      r.events.push_back(EventText(w, slot.events[i]));
     ClassifyWorker(w, &r);
     if (r.outcome == Outcome::kHung || r.outcome == Outcome::kStalled ||
         r.outcome == Outcome::kKilled) {
       if (slot.snapshot.present.load())
         t.hung_stacks.push_back(Stack(w, slot.snapshot));
     }
-    if (int(w) != target && r.outcome != Outcome::kCompleted &&
+    if (!s_.IsTarget(w) && r.outcome != Outcome::kCompleted &&
         r.outcome != Outcome::kDisconnected)
       ++t.blast_radius;
     t.workers.push_back(std::move(r));

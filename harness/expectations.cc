@@ -38,29 +38,49 @@ bool Compare(int a, const std::string& op, int b) {
 
 CheckResult CheckFired(const Scenario& s, std::optional<bool> want,
                        const TrialResult& t) {
-  if (s.fault.kind == FaultKind::kNone) return {};
-  std::string actual =
-      t.fault_fired
-          ? (t.fault_fired_ms
+  if (s.faults.empty()) return {};
+  const bool one = t.faults.size() == 1;
+  std::vector<std::string> unfired;
+  for (const FaultResult& f : t.faults)
+    if (!f.fired)
+      unfired.push_back(
+          one ? absl::StrCat("the fault (", f.trigger, ")")
+              : absl::StrCat(f.kind, " in ", f.target, " (", f.trigger, ")"));
+  std::string actual;
+  if (unfired.empty())
+    actual = one && t.fault_fired_ms
                  ? absl::StrFormat("fired at %.1f ms", *t.fault_fired_ms)
-                 : std::string("fired"))
-          : absl::StrCat("not exercised: the fault (", t.trigger,
-                         ") never fired");
-  if (!want) return {"the fault fired or not (any)", true, actual};
-  return {*want ? "the fault fired" : "the fault did not fire",
-          t.fault_fired == *want, actual};
+                 : std::string(one ? "fired" : "every fault fired");
+  else
+    actual = absl::StrCat(
+        "not exercised: ", absl::StrJoin(unfired, ", "), " never fired",
+        unfired.size() < t.faults.size()
+            ? absl::StrCat(" (", t.faults.size() - unfired.size(), " of ",
+                           t.faults.size(), " fired)")
+            : "");
+  if (!want)
+    return {one ? "the fault fired or not (any)"
+                : "the faults fired or not "
+                  "(any)",
+            true, actual};
+  const bool none_fired = unfired.size() == t.faults.size();
+  if (*want)
+    return {one ? "the fault fired" : "every fault fired", unfired.empty(),
+            actual};
+  return {one ? "the fault did not fire" : "no fault fired", none_fired,
+          actual};
 }
 
 std::vector<CheckResult> CheckExpectation(const Scenario& s,
                                           const Expectation& e,
                                           const TrialResult& t) {
   std::vector<CheckResult> out;
-  const int target = s.fault.target;
-  if (s.fault.kind != FaultKind::kNone)
-    out.push_back(CheckFired(s, e.fault_fired, t));
-  if (e.target && target >= 0)
-    out.push_back(CheckWorker(t.workers[target], *e.target));
-  // A worker named under `workers:` is checked there, not against `others`.
+  if (!s.faults.empty()) out.push_back(CheckFired(s, e.fault_fired, t));
+  // `target` holds for every fault's target; a worker named under
+  // `workers:` is checked there, not against `others`.
+  if (e.target)
+    for (const Fault& f : s.faults)
+      out.push_back(CheckWorker(t.workers[f.target], *e.target));
   auto named = [&](size_t w) {
     for (const auto& [name, set] : e.workers)
       if (s.workers[w].name == name || s.workers[w].group == name) return true;
@@ -68,7 +88,7 @@ std::vector<CheckResult> CheckExpectation(const Scenario& s,
   };
   if (e.others)
     for (size_t w = 0; w < t.workers.size(); ++w)
-      if (int(w) != target && !named(w))
+      if (!s.IsTarget(w) && !named(w))
         out.push_back(CheckWorker(t.workers[w], *e.others));
   for (const auto& [name, set] : e.workers)
     for (size_t w = 0; w < s.workers.size(); ++w)

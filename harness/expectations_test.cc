@@ -25,6 +25,13 @@ TrialResult Trial(Outcome producer, Outcome relay, Outcome sink, bool fired) {
   t.fault_fired = fired;
   if (fired) t.fault_fired_ms = 12.5;
   t.trigger = "after 5 messages";
+  FaultResult f;
+  f.target = "relay[0]";
+  f.kind = "segfault";
+  f.trigger = t.trigger;
+  f.fired = fired;
+  if (fired) f.fired_ms = 12.5;
+  t.faults.push_back(f);
   for (auto [name, o] :
        {std::pair{"producer[0]", producer}, std::pair{"relay[0]", relay},
         std::pair{"sink[0]", sink}}) {
@@ -85,6 +92,42 @@ TEST(ExpectationsTest, AFaultThatNeverFiredIsNotExercised) {
   ASSERT_NE(fired, nullptr);
   EXPECT_FALSE(fired->passed);
   EXPECT_EQ(fired->actual, "fired at 12.5 ms");
+}
+
+TEST(ExpectationsTest, EveryFaultMustFireAndTargetHoldsForEachTarget) {
+  std::string text = kScenario;
+  text.replace(text.find("fault: {"),
+               text.find("\nexpect:") - text.find("fault: {"),
+               "faults:\n  - {target: relay, kind: segfault, trigger: "
+               "{after_messages: 5}}\n  - {target: sink, kind: abort, trigger: "
+               "{after_messages: 9}}");
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x");
+  ASSERT_TRUE(s.ok()) << s.status();
+  TrialResult t = Trial(Outcome::kDisconnected, Outcome::kCrashed,
+                        Outcome::kCollateral, true);
+  FaultResult sink;
+  sink.target = "sink[0]";
+  sink.kind = "abort";
+  sink.trigger = "after 9 messages";
+  t.faults.push_back(sink);
+  t.fault_fired = false;
+  std::vector<CheckResult> checks =
+      CheckExpectation(*s, s->expect.at("process"), t);
+  const CheckResult* fired = Find(checks, "every fault fired");
+  ASSERT_NE(fired, nullptr);
+  EXPECT_FALSE(fired->passed);
+  EXPECT_EQ(fired->actual,
+            "not exercised: abort in sink[0] (after 9 messages) never fired "
+            "(1 of 2 fired)");
+  // `target: crashed` is checked on both targets; `others` on the rest.
+  ASSERT_NE(Find(checks, "relay[0] is crashed"), nullptr);
+  const CheckResult* sink_check = Find(checks, "sink[0] is crashed");
+  ASSERT_NE(sink_check, nullptr);
+  EXPECT_FALSE(sink_check->passed);
+  EXPECT_EQ(Find(checks, "sink[0] is completed"), nullptr);
+  t.faults[1].fired = true;
+  EXPECT_TRUE(CheckFired(*s, true, t).passed);
+  EXPECT_FALSE(CheckFired(*s, false, t).passed);
 }
 
 TEST(ExpectationsTest, NoFaultNoFiredCheck) {

@@ -102,21 +102,24 @@ bool HeldForever(const Scenario& s, const Scoreboard& sb,
   return false;
 }
 
+// A hang fault's target that fired and fell silent (the first such one).
 bool SilentTarget(const Scenario& s, const Scoreboard& sb, uint64_t now,
                   HangReport* report) {
-  const int t = s.fault.target;
-  if (t < 0 || s.fault.kind != FaultKind::kHang) return false;
-  const WorkerSlot& slot = sb.workers[t];
-  uint64_t fired = slot.fault_ns.load(), beat = slot.heartbeat_ns.load();
-  if (!fired || slot.state.load() != WorkerState::kRunning || now <= beat ||
-      now - beat < kSilentNs)
-    return false;
-  report->hung = {t};
-  report->cycle = {absl::StrCat(
-      s.workers[t].name,
-      s.fault.variant == FaultVariant::kSleep ? " sleeps" : " spins",
-      " with no heartbeat for ", (now - beat) / 1000000, " ms")};
-  return true;
+  for (const Fault& f : s.faults) {
+    if (f.kind != FaultKind::kHang) continue;
+    const WorkerSlot& slot = sb.workers[f.target];
+    uint64_t fired = slot.fault_ns.load(), beat = slot.heartbeat_ns.load();
+    if (!fired || slot.state.load() != WorkerState::kRunning || now <= beat ||
+        now - beat < kSilentNs)
+      continue;
+    report->hung = {f.target};
+    report->cycle = {
+        absl::StrCat(s.workers[f.target].name,
+                     f.variant == FaultVariant::kSleep ? " sleeps" : " spins",
+                     " with no heartbeat for ", (now - beat) / 1000000, " ms")};
+    return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -156,7 +159,8 @@ int BlockedBehind(const std::vector<WaitEdge>& g, const std::vector<int>& hung,
 bool DetectHang(const Scenario& s, const TrialPlan&, const Scoreboard& sb,
                 uint64_t now, HangReport* report) {
   std::vector<WaitEdge> g = WaitForGraph(s, sb, now, kSettledNs);
-  std::vector<int> cycle = FindCycle(g, s.fault.target);
+  std::vector<int> cycle =
+      FindCycle(g, s.faults.empty() ? -1 : s.faults[0].target);
   if (!cycle.empty()) {
     report->hung = cycle;
     report->cycle.clear();

@@ -71,7 +71,8 @@ TEST_F(HangDetectorTest, NothingBlockedIsNoHang) {
 
 TEST_F(HangDetectorTest, LockOrderCycleIsNamedInOrderStartingAtTheTarget) {
   Workers(3);
-  s_.fault.target = 2;
+  s_.faults.resize(1);
+  s_.faults[0].target = 2;
   Own(0, 1);                                // w1 holds A
   Own(1, 2);                                // w2 holds B
   Block(1, BlockKind::kLock, 1, 30 * kMs);  // w1 waits for B
@@ -97,7 +98,8 @@ TEST_F(HangDetectorTest, PipeCycleThroughChannelsNamesThem) {
   Workers(4);
   int ab = AddChannel(0, 1), ba = AddChannel(1, 0), bc = AddChannel(1, 2);
   (void)bc;
-  s_.fault.target = 0;
+  s_.faults.resize(1);
+  s_.faults[0].target = 0;
   Block(0, BlockKind::kRead, ba, 40 * kMs);
   Block(1, BlockKind::kRead, ab, 40 * kMs);
   ASSERT_TRUE(Detect());
@@ -202,9 +204,10 @@ TEST_F(HangDetectorTest, AWaitFromTheFutureIsNotHeldForever) {
 
 TEST_F(HangDetectorTest, SilentHangTarget) {
   Workers(2);
-  s_.fault.target = 1;
-  s_.fault.kind = FaultKind::kHang;
-  s_.fault.variant = FaultVariant::kBusy;
+  s_.faults.resize(1);
+  s_.faults[0].target = 1;
+  s_.faults[0].kind = FaultKind::kHang;
+  s_.faults[0].variant = FaultVariant::kBusy;
   sb_->workers[1].fault_ns.store(kNow - kSilentNs - kMs);
   sb_->workers[1].heartbeat_ns.store(kNow - kSilentNs / 2);
   EXPECT_FALSE(Detect());

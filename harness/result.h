@@ -71,18 +71,28 @@ struct CheckResult {
   std::string actual;
 };
 
+// One fault of a trial, as it went: its trigger as resolved for the trial
+// (a random one drawn), and whether and when it fired.
+struct FaultResult {
+  std::string target, kind, variant, trigger;
+  std::optional<uint64_t> trigger_drawn;  // a random trigger's count
+  bool fired = false;
+  std::optional<double> fired_ms;
+};
+
 struct TrialResult {
   uint64_t seed = 0;
   int blast_radius = 0;
   double duration_ms = 0;
   bool deadline_hit = false;  // ran to the scenario's deadline
   std::optional<double> fault_fired_ms, detection_latency_ms;
-  // Whether this trial's fault fired (false also when there is none), and
-  // its trigger as resolved for this trial ("after 17 messages"); a random
-  // trigger's drawn count is in trigger_drawn.
+  // Every fault of the trial fired (false also when there is none); the
+  // first fault's trigger as resolved for this trial ("after 17 messages"),
+  // a random trigger's drawn count in trigger_drawn. `faults` has each.
   bool fault_fired = false;
   std::string trigger;
   std::optional<uint64_t> trigger_drawn;
+  std::vector<FaultResult> faults;  // in the scenario's order
   std::vector<ProcessResult> processes;
   std::vector<WorkerResult> workers;
   std::optional<StackResult> crash;
@@ -108,7 +118,13 @@ struct PlacementResult {
 struct ScenarioResult {
   std::string name, file, description;
   bool passed = true;
-  std::string fault_target, fault_kind, fault_variant, fault_trigger;
+  // The scenario's faults as written, one per entry of `faults:` (its
+  // target as given: a worker or a group) with the workers it reached.
+  struct FaultEntry {
+    std::string target, kind, variant, trigger;
+    std::vector<std::string> targets;
+  };
+  std::vector<FaultEntry> faults;
   std::vector<PlacementResult> placements;
 };
 
@@ -126,7 +142,8 @@ nlohmann::json ToJson(const ScenarioResult& s);
 // Parts of the same document, for a file written as trials finish.
 nlohmann::json ToJson(const TrialResult& t);
 nlohmann::json ToJson(const std::vector<CheckResult>& checks);
-nlohmann::json FaultJson(const ScenarioResult& s);
+nlohmann::json FaultJson(const ScenarioResult& s);   // the first fault
+nlohmann::json FaultsJson(const ScenarioResult& s);  // every entry
 
 }  // namespace faultlab
 

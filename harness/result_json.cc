@@ -79,6 +79,15 @@ json ToJson(const TrialResult& t) {
             {"cycle", t.cycle},
             {"stacks", stacks}};
   }
+  json faults = json::array();
+  for (const FaultResult& f : t.faults)
+    faults.push_back({{"target", f.target},
+                      {"kind", f.kind},
+                      {"variant", f.variant},
+                      {"trigger", f.trigger},
+                      {"trigger_drawn", Opt(f.trigger_drawn)},
+                      {"fired", f.fired},
+                      {"fired_ms", Opt(f.fired_ms)}});
   return {{"seed", t.seed},
           {"blast_radius", t.blast_radius},
           {"contained", t.blast_radius == 0},
@@ -89,6 +98,7 @@ json ToJson(const TrialResult& t) {
           {"trigger", t.trigger},
           {"trigger_drawn", Opt(t.trigger_drawn)},
           {"detection_latency_ms", Opt(t.detection_latency_ms)},
+          {"faults", faults},
           {"processes", procs},
           {"workers", workers},
           {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
@@ -110,11 +120,31 @@ json ToJson(const std::vector<CheckResult>& checks) {
   return out;
 }
 
+json FaultsJson(const ScenarioResult& s) {
+  json faults = json::array();
+  for (const ScenarioResult::FaultEntry& f : s.faults)
+    faults.push_back({{"target", f.target},
+                      {"kind", f.kind},
+                      {"variant", f.variant},
+                      {"trigger", f.trigger},
+                      {"targets", f.targets}});
+  return faults;
+}
+
+// The first entry (or "none"), as results said before there could be
+// several; FaultsJson() holds them all.
 json FaultJson(const ScenarioResult& s) {
-  return {{"target", s.fault_target},
-          {"kind", s.fault_kind},
-          {"variant", s.fault_variant},
-          {"trigger", s.fault_trigger}};
+  if (s.faults.empty())
+    return {{"target", ""},
+            {"kind", "none"},
+            {"variant", "default"},
+            {"trigger", "never"}};
+  const ScenarioResult::FaultEntry& f = s.faults[0];
+  // One worker: its name, as before; a group: the group as written.
+  return {{"target", f.targets.size() == 1 ? f.targets[0] : f.target},
+          {"kind", f.kind},
+          {"variant", f.variant},
+          {"trigger", f.trigger}};
 }
 
 json ToJson(const ScenarioResult& s) {
@@ -134,6 +164,7 @@ json ToJson(const ScenarioResult& s) {
           {"description", s.description},
           {"passed", s.passed},
           {"fault", FaultJson(s)},
+          {"faults", FaultsJson(s)},
           {"placements", placements}};
 }
 

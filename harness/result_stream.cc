@@ -172,6 +172,7 @@ class ResultStream::JsonFile {
                         ",\n      \"file\": ", Dump(s.file),
                         ",\n      \"description\": ", Dump(s.description),
                         ",\n      \"fault\": ", Indent(FaultJson(s), 6),
+                        ",\n      \"faults\": ", Indent(FaultsJson(s), 6),
                         ",\n      \"placements\": [");
   }
   static std::string PlacementClose(const PlacementResult& p) {

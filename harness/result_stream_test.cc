@@ -75,7 +75,11 @@ class ResultStreamTest : public ::testing::Test {
       ScenarioResult sr;
       sr.name = name;
       sr.file = name + ".yaml";
-      sr.fault_kind = "segfault";
+      sr.faults.push_back({"relay",
+                           "segfault",
+                           "null_write",
+                           "after 40 messages",
+                           {"relay[0]"}});
       run_.scenarios.push_back(sr);
     }
     ScenarioResult& sr = run_.scenarios.back();

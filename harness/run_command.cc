@@ -209,10 +209,15 @@ ScenarioResult NewScenarioResult(const Scenario& s) {
   r.name = s.name;
   r.file = s.file;
   r.description = s.description;
-  if (s.fault.target >= 0) r.fault_target = s.workers[s.fault.target].name;
-  r.fault_kind = FaultKindName(s.fault.kind);
-  r.fault_variant = FaultVariantName(s.fault.variant);
-  r.fault_trigger = TriggerText(s.fault);
+  for (const Fault& f : s.faults) {
+    if (r.faults.size() <= size_t(f.entry))
+      r.faults.push_back({f.target_text,
+                          FaultKindName(f.kind),
+                          FaultVariantName(f.variant),
+                          TriggerText(f),
+                          {}});
+    r.faults.back().targets.push_back(s.workers[f.target].name);
+  }
   return r;
 }
 
@@ -393,9 +398,19 @@ int ValidateCommand(const std::vector<std::string>& files) {
       rc = 2;
       continue;
     }
+    std::vector<std::string> faults;
+    for (const Fault& x : s->faults)
+      faults.push_back(absl::StrCat(FaultKindName(x.kind), " in ",
+                                    s->workers[x.target].name));
     std::cout << f << ": ok (" << s->workers.size() << " workers, "
-              << s->channels.size() << " channels, fault "
-              << FaultKindName(s->fault.kind) << ")\n";
+              << s->channels.size() << " channels, "
+              << (faults.empty()
+                      ? "no fault"
+                      : absl::StrCat(faults.size() == 1 ? "fault " : "faults ",
+                                     absl::StrJoin(faults, ", ")))
+              << ", placements";
+    for (const PlacementSpec& p : s->placements) std::cout << " " << p.name;
+    std::cout << ")\n";
   }
   return rc;
 }

@@ -37,8 +37,12 @@ struct Channel {
   uint32_t heartbeat_ms = 250;
 };
 
+// One fault on one worker. A `faults:` entry whose target names a group
+// (`target: sink`) becomes one Fault per member, each with its own trigger.
 struct Fault {
-  int target = -1;  // worker index; -1 only when kind is kNone
+  int target = -1;  // worker index
+  int entry = 0;    // which entry of `faults:` (or `fault:`) it came from
+  std::string target_text;  // the entry's target as written ("sink")
   FaultKind kind = FaultKind::kNone;
   FaultVariant variant = FaultVariant::kDefault;
   TriggerKind trigger = TriggerKind::kAfterMessages;
@@ -97,8 +101,12 @@ struct Scenario {
   std::vector<PlacementSpec> placements;  // run in this order
   std::vector<Worker> workers;
   std::vector<Channel> channels;
-  Fault fault;
+  std::vector<Fault> faults;  // at most one per worker, in entry order
   std::map<std::string, Expectation> expect;  // by placement name
+
+  // Worker w's fault, or null.
+  const Fault* FaultOf(int w) const;
+  bool IsTarget(int w) const { return FaultOf(w) != nullptr; }
 
   const PlacementSpec* FindPlacement(std::string_view name) const;
 };

@@ -132,7 +132,7 @@ class Loader {
     s.file = file_;
     Map(root, "the scenario",
         {"name", "description", "seed", "deadline_ms", "placements", "workers",
-         "channels", "fault", "expect"});
+         "channels", "fault", "faults", "expect"});
     s.name = Name(Required(root, "name", "the scenario"), "name", 64);
     if (auto n = root["description"]) s.description = String(n);
     if (auto n = root["seed"])
@@ -147,7 +147,7 @@ class Loader {
                       ProcessPlacement(s.workers.size())};
     if (auto n = root["channels"]) LoadChannels(n, s);
     CheckTopology(root, s);
-    if (auto n = root["fault"]) LoadFault(n, s);
+    LoadFaults(root, s);
     if (auto n = root["expect"]) LoadExpect(n, s);
     return s;
   }
@@ -570,14 +570,31 @@ class Loader {
                            " header); raise 'buffer'"));
   }
 
-  void LoadFault(const YAML::Node& n, Scenario& s) {
+  // `fault:` (one) or `faults:` (a list); each entry's target may name a
+  // group, which gives each member the entry's fault.
+  void LoadFaults(const YAML::Node& root, Scenario& s) {
+    YAML::Node one = root["fault"], many = root["faults"];
+    if (one && many)
+      Fail(many, "give 'fault' (one) or 'faults' (a list), not both");
+    if (one) LoadFault(one, 0, s);
+    if (!many) return;
+    if (!many.IsSequence() || many.size() == 0)
+      Fail(many, "expected 'faults' as a non-empty list of faults");
+    int entry = 0;
+    for (const auto& f : many) LoadFault(f, entry++, s);
+  }
+
+  void LoadFault(const YAML::Node& n, int entry, Scenario& s) {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
          "pattern", "exit_code", "in_lock", "ignore_sigterm"});
-    Fault& f = s.fault;
+    Fault f;
+    f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
     if (f.kind == FaultKind::kNone) return;
-    f.target = ResolveOne(Required(n, "target", "the fault"), s, "target");
+    const YAML::Node target = Required(n, "target", "the fault");
+    std::vector<int> targets = Resolve(target, s);
+    f.target_text = target.Scalar();
     std::vector<FaultVariant> variants = VariantsOf(f.kind);
     f.variant = variants[0];
     if (auto v = n["variant"]; v && variants[0] == FaultVariant::kDefault)
@@ -597,34 +614,57 @@ class Loader {
                     name, "'; expected one of: ", absl::StrJoin(names, ", ")));
     }
     RefuseUnusedFaultKeys(n, f);
-    if (auto t = n["trigger"]) LoadTrigger(t, s);
-    CheckTriggerCanFire(n, s);
+    if (auto t = n["trigger"]) LoadTrigger(t, s, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
-    if (f.partner == f.target && f.partner >= 0)
-      Fail(n["partner"], "the partner must differ from the target");
-    if (f.sibling == f.target && f.sibling >= 0)
-      Fail(n["sibling"], "the sibling must differ from the target");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
     if (auto v = n["pattern"]) f.pattern = Int(v, 0, 255, "pattern");
     if (auto v = n["exit_code"]) f.exit_code = Int(v, 0, 255, "exit_code");
     if (auto v = n["ignore_sigterm"])
       f.ignore_sigterm = Bool(v, "ignore_sigterm");
-    if (auto v = n["in_lock"]) {
-      f.in_lock = Bool(v, "in_lock");
-      bool has_shm = false;
-      for (const Channel& c : s.channels)
-        has_shm |= c.kind == ChannelKind::kShm &&
-                   (c.from == f.target || c.to == f.target);
-      if (f.in_lock && !has_shm)
-        Fail(v, "in_lock needs a target with at least one shm channel");
-    }
+    if (auto v = n["in_lock"]) f.in_lock = Bool(v, "in_lock");
     if (f.kind == FaultKind::kDeadlock &&
         (f.variant == FaultVariant::kLockOrder ||
          f.variant == FaultVariant::kPipeCycle) &&
         f.partner < 0)
       Fail(n, absl::StrCat("deadlock '", FaultVariantName(f.variant),
                            "' needs a 'partner'"));
+    if (f.kind == FaultKind::kHeapOverwrite &&
+        f.variant == FaultVariant::kSibling && f.sibling < 0)
+      Fail(n, "heap_overwrite 'sibling' needs a 'sibling'");
+    for (int t : targets) {
+      Fault x = f;
+      x.target = t;
+      CheckTargeted(n, s, x);
+      CheckTriggerCanFire(n, s, x);
+      s.faults.push_back(x);
+    }
+  }
+
+  // The rules that depend on which worker takes the fault.
+  void CheckTargeted(const YAML::Node& n, const Scenario& s, const Fault& f) {
+    const std::string& name = s.workers[f.target].name;
+    if (const Fault* other = s.FaultOf(f.target))
+      Fail(n["target"],
+           absl::StrCat(name, " already takes fault ", other->entry + 1,
+                        "; a worker takes at most one fault"));
+    if (f.partner == f.target)
+      Fail(n["partner"], absl::StrCat("the partner must differ from the "
+                                      "target (",
+                                      name, ")"));
+    if (f.sibling == f.target)
+      Fail(n["sibling"], absl::StrCat("the sibling must differ from the "
+                                      "target (",
+                                      name, ")"));
+    if (f.in_lock) {
+      bool has_shm = false;
+      for (const Channel& c : s.channels)
+        has_shm |= c.kind == ChannelKind::kShm &&
+                   (c.from == f.target || c.to == f.target);
+      if (!has_shm)
+        Fail(n["in_lock"],
+             "in_lock needs a target with at least one shm channel");
+    }
     if (f.kind == FaultKind::kDeadlock &&
         f.variant == FaultVariant::kPipeCycle && f.partner >= 0) {
       int ways = 0;
@@ -637,9 +677,6 @@ class Loader {
              "deadlock 'pipe_cycle' needs channels both ways between the "
              "target and its partner");
     }
-    if (f.kind == FaultKind::kHeapOverwrite &&
-        f.variant == FaultVariant::kSibling && f.sibling < 0)
-      Fail(n, "heap_overwrite 'sibling' needs a 'sibling'");
   }
 
   // Each fault key is used by some kinds (and variants) only; elsewhere it
@@ -673,8 +710,8 @@ class Loader {
 
   // What the plan already shows can never fire is refused here; what only
   // the run can show is the trial's "not exercised".
-  void CheckTriggerCanFire(const YAML::Node& n, const Scenario& s) {
-    const Fault& f = s.fault;
+  void CheckTriggerCanFire(const YAML::Node& n, const Scenario& s,
+                           const Fault& f) {
     if (f.trigger != TriggerKind::kAfterMessages) return;
     const TrialPlan plan =
         MakePlan(s, ThreadPlacement(s.workers.size()), s.seed);
@@ -692,8 +729,7 @@ class Loader {
                         " messages, so the fault could never fire"));
   }
 
-  void LoadTrigger(const YAML::Node& t, Scenario& s) {
-    Fault& f = s.fault;
+  void LoadTrigger(const YAML::Node& t, const Scenario& s, Fault& f) {
     Map(t, "the trigger", {"after_messages", "after_ms", "random"});
     if (t.size() != 1)
       Fail(t, "a trigger has exactly one of after_messages, after_ms, random");
@@ -786,7 +822,7 @@ class Loader {
            "fault_fired"});
       Expectation x;
       if (auto v = e["fault_fired"]) {
-        if (s.fault.kind == FaultKind::kNone)
+        if (s.faults.empty())
           Fail(v, "'fault_fired' expected, but the scenario has no fault");
         if (v.IsScalar() && v.Scalar() == "any" && v.Tag() != "!")
           x.fault_fired.reset();
@@ -794,7 +830,7 @@ class Loader {
           x.fault_fired = Bool(v, "fault_fired (true, false or any)");
       }
       if (auto v = e["target"]) {
-        if (s.fault.target < 0)
+        if (s.faults.empty())
           Fail(v, "'target' expected, but no fault has a target");
         x.target = Outcomes(v);
       }

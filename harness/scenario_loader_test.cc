@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "harness/trial.h"
 
 namespace faultlab {
 namespace {
@@ -44,9 +45,9 @@ TEST(ScenarioLoaderTest, ExpandsGroupsAndChannels) {
   ASSERT_EQ(s->channels.size(), 4u);  // 1 + relay fanned out to 3 sinks
   EXPECT_EQ(s->channels[3].name, "relay[0]->sink[2]");
   EXPECT_EQ(s->channels[1].kind, ChannelKind::kSocket);
-  EXPECT_EQ(s->fault.target, 1);
-  EXPECT_EQ(s->fault.variant, FaultVariant::kWildPointer);
-  EXPECT_EQ(s->fault.trigger_value, 10u);
+  EXPECT_EQ(s->faults[0].target, 1);
+  EXPECT_EQ(s->faults[0].variant, FaultVariant::kWildPointer);
+  EXPECT_EQ(s->faults[0].trigger_value, 10u);
   EXPECT_EQ(s->expect.at("thread").blast_radius->op, ">");
   EXPECT_EQ(s->expect.at("process").others->size(), 2u);
   EXPECT_EQ(s->placements.size(), 2u);
@@ -70,13 +71,62 @@ TEST(ScenarioLoaderTest, UnknownWorkerInChannelIsAnError) {
       << e;
 }
 
-TEST(ScenarioLoaderTest, AmbiguousTargetIsAnError) {
-  std::string bad = kGood;
-  bad.replace(bad.find("target: relay"), 13, "target: sink");
-  std::string e = ErrorOf(bad);
-  EXPECT_NE(e.find("x.yaml:14:11: error: target 'sink' names 3 workers"),
+TEST(ScenarioLoaderTest, AGroupTargetGivesEachMemberTheFault) {
+  std::string text = kGood;
+  text.replace(text.find("target: relay"), 13, "target: sink");
+  text.replace(text.find("{after_messages: 10}"), 20, "{random: true}");
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->faults.size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    EXPECT_EQ(s->faults[k].target, 2 + k);
+    EXPECT_EQ(s->faults[k].entry, 0);
+    EXPECT_EQ(s->faults[k].target_text, "sink");
+    EXPECT_EQ(s->faults[k].variant, FaultVariant::kWildPointer);
+  }
+  EXPECT_TRUE(s->IsTarget(4));
+  EXPECT_FALSE(s->IsTarget(1));
+  // Each member draws its own random trigger from the seed.
+  TrialPlan plan = MakePlan(*s, s->placements[0], 7);
+  ASSERT_EQ(plan.trigger_values.size(), 3u);
+  EXPECT_NE(plan.trigger_values[0], plan.trigger_values[1]);
+  EXPECT_EQ(MakePlan(*s, s->placements[1], 7).trigger_values,
+            plan.trigger_values);
+}
+
+TEST(ScenarioLoaderTest, SeveralFaultsEachWithItsOwnTargetAndTrigger) {
+  std::string text = kGood;
+  std::string faults = R"(faults:
+  - {target: relay, kind: segfault, trigger: {after_messages: 10}}
+  - {target: "sink[2]", kind: abort, trigger: {after_ms: 50}}
+)";
+  text.replace(text.find("fault:"), text.find("expect:") - text.find("fault:"),
+               faults);
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->faults.size(), 2u);
+  EXPECT_EQ(s->faults[1].target, 4);
+  EXPECT_EQ(s->faults[1].entry, 1);
+  EXPECT_EQ(s->faults[1].kind, FaultKind::kAbort);
+  EXPECT_EQ(s->faults[1].trigger, TriggerKind::kAfterMs);
+  EXPECT_EQ(s->FaultOf(4), &s->faults[1]);
+
+  std::string twice = text;
+  twice.replace(twice.find("target: \"sink[2]\""), 17, "target: sink");
+  twice.replace(twice.find("target: relay"), 13, "target: \"sink[0]\"");
+  EXPECT_EQ(ErrorOf(twice),
+            "x.yaml:15:14: error: sink[0] already takes fault 1; a worker "
+            "takes at most one fault");
+  std::string both = text;
+  both.insert(both.find("faults:"), "fault: {kind: none}\n");
+  EXPECT_NE(ErrorOf(both).find("give 'fault' (one) or 'faults' (a list), not "
+                               "both"),
+            std::string::npos);
+  std::string empty = text;
+  empty.replace(empty.find("faults:"), faults.size(), "faults: []\n");
+  EXPECT_NE(ErrorOf(empty).find("expected 'faults' as a non-empty list"),
             std::string::npos)
-      << e;
+      << ErrorOf(empty);
 }
 
 TEST(ScenarioLoaderTest, NegativeAndAbsurdNumbersAreErrors) {
@@ -278,13 +328,13 @@ fault: {target: sink, kind: segfault, in_lock: true}
   absl::StatusOr<Scenario> s = LoadScenarioText(kShm, "x.yaml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->channels[0].heartbeat_ms, 0u);
-  EXPECT_TRUE(s->fault.in_lock);
+  EXPECT_TRUE(s->faults[0].in_lock);
   std::string dflt = kShm;
   dflt.replace(dflt.find(", heartbeat_ms: 0"), 17, "");
   s = LoadScenarioText(dflt, "x.yaml");
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->channels[0].heartbeat_ms, 250u);
-  EXPECT_FALSE(LoadScenarioText(kGood, "x.yaml")->fault.in_lock);
+  EXPECT_FALSE(LoadScenarioText(kGood, "x.yaml")->faults[0].in_lock);
   // Below the workers' 20 ms beat a live peer would look dead.
   std::string tight = kShm;
   tight.replace(tight.find("heartbeat_ms: 0"), 15, "heartbeat_ms: 10");
@@ -428,13 +478,13 @@ TEST(ScenarioLoaderTest, TriggersNeedOneRealForm) {
   absl::StatusOr<Scenario> s =
       LoadScenarioText(Edit("{after_messages: 10}", "{random: true}"), "x");
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_TRUE(s->fault.random_trigger);
-  EXPECT_EQ(TriggerText(s->fault),
+  EXPECT_TRUE(s->faults[0].random_trigger);
+  EXPECT_EQ(TriggerText(s->faults[0]),
             "random: after a message count drawn from each trial's seed");
   // No trigger at all: the fault is due at the start.
   s = LoadScenarioText(Edit("  trigger: {after_messages: 10}\n", ""), "x");
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_EQ(TriggerText(s->fault), "at the start, before any message");
+  EXPECT_EQ(TriggerText(s->faults[0]), "at the start, before any message");
 }
 
 TEST(ScenarioLoaderTest, TriggersThePlanShowsCannotFireAreRefused) {

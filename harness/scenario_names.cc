@@ -17,6 +17,12 @@ PlacementSpec ProcessPlacement(size_t n_workers) {
   return p;
 }
 
+const Fault* Scenario::FaultOf(int w) const {
+  for (const Fault& f : faults)
+    if (f.target == w) return &f;
+  return nullptr;
+}
+
 const PlacementSpec* Scenario::FindPlacement(std::string_view name) const {
   for (const PlacementSpec& p : placements)
     if (p.name == name) return &p;

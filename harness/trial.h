@@ -23,7 +23,8 @@ struct TrialPlan {
   std::string placement;  // its name
   uint64_t seed;
   std::vector<std::vector<int>> processes;  // worker indices per subject
-  uint64_t trigger_value = 0;               // the fault's, resolved
+  // Per fault of the scenario: its trigger value, a random one drawn.
+  std::vector<uint64_t> trigger_values;
   // Per worker: messages it handles when nothing fails (a producer sends
   // `messages`; a consumer reads the sum of its input streams).
   std::vector<uint32_t> expected_messages;

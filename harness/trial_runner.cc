@@ -426,10 +426,16 @@ TrialPlan MakePlan(const Scenario& s, const PlacementSpec& placement,
   p.seed = seed;
   p.processes = placement.groups;
   PlanStreams(s, &p);
-  p.trigger_value = s.fault.trigger_value;
-  if (s.fault.random_trigger && s.fault.target >= 0) {
-    uint64_t span = std::max<uint64_t>(2, p.expected_messages[s.fault.target]);
-    p.trigger_value = 1 + SplitMix(seed) % (span - 1);
+  // Fault k draws from the seed's k-th SplitMix step, so the first fault's
+  // draw is the same as with one fault.
+  for (size_t k = 0; k < s.faults.size(); ++k) {
+    const Fault& f = s.faults[k];
+    uint64_t v = f.trigger_value;
+    if (f.random_trigger) {
+      uint64_t span = std::max<uint64_t>(2, p.expected_messages[f.target]);
+      v = 1 + SplitMix(seed + k * 0x9e3779b97f4a7c15ull) % (span - 1);
+    }
+    p.trigger_values.push_back(v);
   }
   return p;
 }

@@ -93,7 +93,7 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     c.payload = w.payload;
     c.policy = w.policy;
     c.state_records = w.state_records;
-    c.is_target = s.fault.target == int(i);
+    c.fault = -1;  // set below for each target
     for (size_t k = 0; k < s.channels.size(); ++k) {
       if (s.channels[k].from == int(i)) c.out[c.n_out++] = k;
       if (s.channels[k].to == int(i)) c.in[c.n_in++] = k;
@@ -101,19 +101,24 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     slot.decided_by.store(-1);
     slot.blocked_on.store(-1);
   }
-  sb->fault_target = s.fault.target;
-  FaultConfig& f = sb->fault;
-  f.kind = s.fault.kind;
-  f.variant = s.fault.variant;
-  f.trigger = s.fault.trigger;
-  f.trigger_value = plan.trigger_value;
-  f.partner = s.fault.partner;
-  f.sibling = s.fault.sibling;
-  f.bytes = s.fault.bytes;
-  f.pattern = s.fault.pattern;
-  f.exit_code = s.fault.exit_code;
-  f.ignore_sigterm = s.fault.ignore_sigterm;
-  f.in_lock = s.fault.in_lock;
+  sb->n_faults = s.faults.size();
+  for (size_t k = 0; k < s.faults.size(); ++k) {
+    const Fault& x = s.faults[k];
+    FaultConfig& f = sb->faults[k];
+    f.target = x.target;
+    f.kind = x.kind;
+    f.variant = x.variant;
+    f.trigger = x.trigger;
+    f.trigger_value = plan.trigger_values[k];
+    f.partner = x.partner;
+    f.sibling = x.sibling;
+    f.bytes = x.bytes;
+    f.pattern = x.pattern;
+    f.exit_code = x.exit_code;
+    f.ignore_sigterm = x.ignore_sigterm;
+    f.in_lock = x.in_lock;
+    sb->workers[x.target].config.fault = k;
+  }
   sb->n_locks = 2;
   InitLock(sb->locks[0], "lock A");
   InitLock(sb->locks[1], "lock B");

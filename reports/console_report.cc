@@ -114,6 +114,21 @@ void AppendHang(const json& hang, std::string* out) {
   }
 }
 
+// With several faults, how each went in this trial.
+void AppendFaults(const json& trial, std::string* out) {
+  const json& faults = Items(trial, "faults");
+  if (faults.size() < 2) return;
+  for (const json& f : faults) {
+    absl::StrAppend(out, "    fault: ", CleanText(Str(f, "kind", "?")), " in ",
+                    CleanText(Str(f, "target", "?")), ", ",
+                    CleanText(Str(f, "trigger", "?")), ": ");
+    if (Bool(f, "fired").value_or(false))
+      absl::StrAppend(out, "fired at ", FormatMs(Num(f, "fired_ms")), "\n");
+    else
+      absl::StrAppend(out, "did not fire\n");
+  }
+}
+
 void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
                      std::string* out) {
   std::string target = Str(Field(scenario, "fault"), "target");
@@ -138,6 +153,7 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
     if (trials.size() > 1)
       absl::StrAppend(out, "  (trial ", i + 1, "/", trials.size(), ")");
     absl::StrAppend(out, "\n");
+    AppendFaults(t, out);
     AppendWorkers(t, paint, out);
     AppendCrash(Field(t, "crash"), out);
     AppendHang(Field(t, "hang"), out);

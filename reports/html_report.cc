@@ -251,15 +251,6 @@ void AppendPlacement(const json& scenario, const json& p, std::string* out) {
   absl::StrAppend(out, "</div>");
 }
 
-std::string FaultLine(const json& fault) {
-  if (!fault.is_object()) return "";
-  std::string kind = Str(fault, "kind", "?");
-  std::string variant = Str(fault, "variant");
-  if (!variant.empty()) absl::StrAppend(&kind, " (", variant, ")");
-  return absl::StrCat("fault: ", kind, " in ", Str(fault, "target", "?"), ", ",
-                      Str(fault, "trigger", "trigger unknown"));
-}
-
 void AppendScenario(const json& scenarios, size_t i, std::string* out) {
   const json& s = scenarios[i];
   absl::StrAppend(out, "<section class=\"scenario\" id=\"",
@@ -268,7 +259,7 @@ void AppendScenario(const json& scenarios, size_t i, std::string* out) {
   std::string desc = Str(s, "description");
   absl::StrAppend(out, "<p class=\"desc\">",
                   desc.empty() ? "" : absl::StrCat("“", E(desc), "” · "),
-                  E(FaultLine(Field(s, "fault"))), " · <span class=\"mono\">",
+                  E(internal::FaultsText(s)), " · <span class=\"mono\">",
                   E(Str(s, "file")), "</span></p><div class=\"placements\">");
   for (const json& p : Items(s, "placements")) AppendPlacement(s, p, out);
   absl::StrAppend(out, "</div></section>");

@@ -147,5 +147,40 @@ expect:
       << xml;
 }
 
+TEST(E2ePlacementTest, SeveralFaultsAreEachRecorded) {
+  RunOutput r = RunFaultlab({"run", Scenario("several_faults.yaml")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& faults = r.json["scenarios"][0]["faults"];
+  ASSERT_EQ(faults.size(), 2u);
+  EXPECT_EQ(faults[1]["target"], "sink");
+  EXPECT_EQ(faults[1]["targets"], json::array({"sink[0]", "sink[1]"}));
+  // As threads the cache's segfault ends the process before any sink gets
+  // to its 60th message: their faults are recorded as not fired.
+  const json& thread = Trial(r.json, "thread")["faults"];
+  ASSERT_EQ(thread.size(), 3u);
+  EXPECT_EQ(thread[0]["target"], "cache[0]");
+  EXPECT_TRUE(thread[0]["fired"].get<bool>());
+  EXPECT_FALSE(thread[1]["fired"].get<bool>());
+  EXPECT_TRUE(thread[2]["fired_ms"].is_null());
+  EXPECT_EQ(Worker(r.json, "thread", "sink[1]")["outcome"], "collateral");
+  // As processes every fault fires where it was put.
+  for (const json& f : Trial(r.json, "process")["faults"])
+    EXPECT_TRUE(f["fired"].get<bool>()) << f.dump();
+  for (const char* w : {"cache[0]", "sink[0]", "sink[1]"})
+    EXPECT_EQ(Worker(r.json, "process", w)["outcome"], "crashed") << w;
+  EXPECT_NE(r.out.find("    fault: abort in sink[0], after 60 messages: did "
+                       "not fire\n"),
+            std::string::npos)
+      << r.out;
+
+  RunOutput v =
+      RunFaultlab({"validate", Scenario("several_faults.yaml")}, false);
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("faults segfault in cache[0], abort in sink[0], abort "
+                       "in sink[1], placements thread process)"),
+            std::string::npos)
+      << v.out;
+}
+
 }  // namespace
 }  // namespace faultlab::testing

@@ -37,7 +37,7 @@ struct Board {
     signal(SIGPIPE, SIG_IGN);  // as in the worker host: EPIPE, not death
     sb->header.n_workers = 2;
     sb->header.n_channels = 1;
-    sb->fault_target = -1;
+    sb->n_faults = 0;
     sb->channels[0] = ChannelConfig{ChannelKind::kPipe, 0, 1, 0, 0, 0, "w->r"};
     for (int w = 0; w < 2; ++w) sb->workers[w].config.messages = 4;
   }

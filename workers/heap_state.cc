@@ -29,8 +29,11 @@ constexpr uint32_t kReusedFirst = 1u << 30;
 size_t Bytes(const HeapState& s) { return size_t(s.n) * sizeof(HeapRecord); }
 
 bool SharedFault(const Scoreboard& sb) {
-  return sb.fault.kind == FaultKind::kHeapOverwrite &&
-         sb.fault.variant == FaultVariant::kShared;
+  for (uint32_t i = 0; i < sb.n_faults && i < uint32_t(kMaxFaults); ++i)
+    if (sb.faults[i].kind == FaultKind::kHeapOverwrite &&
+        sb.faults[i].variant == FaultVariant::kShared)
+      return true;
+  return false;
 }
 
 void RebuildJournal(WorkerContext& ctx, HeapState& s) {

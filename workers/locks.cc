@@ -61,9 +61,9 @@ bool BlockedOn(const WorkerSlot& w, int lock) {
 }
 
 [[noreturn, gnu::noinline]] void JoinLockOrder(WorkerContext& ctx,
-                                               const FaultConfig&) {
+                                               const FaultConfig& fault) {
   Scoreboard& sb = ctx.sb();
-  const int target = sb.fault_target;
+  const int target = fault.target;
   while (sb.locks[kLockB].owner.load() != target) Nap(ctx, 200'000);
   AcquireLock(ctx, kLockA);
   AcquireLock(ctx, kLockB);  // held by the target, which waits for A
@@ -123,7 +123,7 @@ void JoinDeadlock(WorkerContext& ctx, const FaultConfig& fault) {
     case FaultVariant::kLockOrder:
       JoinLockOrder(ctx, fault);
     case FaultVariant::kPipeCycle:
-      ReadFromPeerForever(ctx, ctx.sb().fault_target);
+      ReadFromPeerForever(ctx, fault.target);
     default:
       return;
   }

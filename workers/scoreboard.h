@@ -19,7 +19,7 @@
 namespace faultlab {
 
 inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
-inline constexpr uint32_t kScoreboardVersion = 3;
+inline constexpr uint32_t kScoreboardVersion = 4;
 inline constexpr int kMaxWorkers = 64;
 inline constexpr int kMaxChannels = 64;
 inline constexpr int kMaxChannelsPerWorker = 16;
@@ -27,6 +27,8 @@ inline constexpr int kMaxFrames = 48;
 inline constexpr int kMaxEvents = 48;
 inline constexpr int kMaxModules = 24;
 inline constexpr int kMaxLocks = 8;
+// One fault per worker at most, so a trial has at most this many.
+inline constexpr int kMaxFaults = kMaxWorkers;
 inline constexpr int kScoreboardFd = 3;
 // Sent by the supervisor to a worker thread (tgkill) to make it unwind its
 // own stack into WorkerSlot::snapshot.
@@ -123,6 +125,7 @@ struct ChannelConfig {
 };
 
 struct FaultConfig {
+  int32_t target;  // worker index
   FaultKind kind;
   FaultVariant variant;
   TriggerKind trigger;
@@ -147,7 +150,7 @@ struct WorkerConfig {
   uint32_t n_in, n_out;
   int32_t in[kMaxChannelsPerWorker];   // channel indices
   int32_t out[kMaxChannelsPerWorker];  // channel indices
-  bool is_target;
+  int32_t fault;                       // its fault in Scoreboard::faults, -1
 };
 
 struct Event {
@@ -248,8 +251,8 @@ struct Scoreboard {
   ScoreboardHeader header;
   ChannelConfig channels[kMaxChannels];
   WorkerSlot workers[kMaxWorkers];
-  FaultConfig fault;
-  int32_t fault_target;
+  uint32_t n_faults;
+  FaultConfig faults[kMaxFaults];  // each with its own target and trigger
   uint32_t n_locks;
   LockSlot locks[kMaxLocks];
 };

@@ -12,20 +12,26 @@ namespace faultlab {
 
 WorkerContext::WorkerContext(Scoreboard* sb, int index)
     : sb_(sb), index_(index), slot_(&sb->workers[index]) {
-  armed_ = sb->fault_target == index && sb->fault.kind != FaultKind::kNone;
+  const int f = slot_->config.fault;
+  if (f >= 0 && f < int(sb->n_faults) && sb->faults[f].target == index &&
+      sb->faults[f].kind != FaultKind::kNone)
+    fault_ = &sb->faults[f];
+  armed_ = fault_ != nullptr;
   uint64_t now = MonotonicNs();
   // after_ms counts from the trial's start, like the deadline, not from
   // when this worker's process came up.
   const uint64_t epoch = sb->header.epoch_ns ? sb->header.epoch_ns : now;
-  if (armed_ && sb->fault.trigger == TriggerKind::kAfterMs)
-    fire_at_ns_ = epoch + sb->fault.trigger_value * 1000000;
+  if (armed_ && fault_->trigger == TriggerKind::kAfterMs)
+    fire_at_ns_ = epoch + fault_->trigger_value * 1000000;
   // No message count (the default trigger): due at the start, before any
   // message; the first Tick() fires it.
-  if (armed_ && sb->fault.trigger == TriggerKind::kAfterMessages &&
-      sb->fault.trigger_value == 0)
+  if (armed_ && fault_->trigger == TriggerKind::kAfterMessages &&
+      fault_->trigger_value == 0)
     fire_at_ns_ = epoch;
-  partner_armed_ = sb->fault.kind == FaultKind::kDeadlock &&
-                   sb->fault.partner == index && sb->fault_target >= 0;
+  for (uint32_t i = 0; i < sb->n_faults && i < uint32_t(kMaxFaults); ++i)
+    if (sb->faults[i].kind == FaultKind::kDeadlock &&
+        sb->faults[i].partner == index && sb->faults[i].target >= 0)
+      partner_of_ = &sb->faults[i];
   slot_->start_ns.store(now);
   slot_->heartbeat_ns.store(now);
 }
@@ -36,9 +42,10 @@ void WorkerContext::Tick() {
   for (auto& e : in) e->Heartbeat(now);
   for (auto& e : out) e->Heartbeat(now);
   if (armed_ && fire_at_ns_ && now >= fire_at_ns_) MaybeFire();
-  if (partner_armed_ && sb_->workers[sb_->fault_target].fault_ns.load()) {
-    partner_armed_ = false;
-    JoinDeadlock(*this, sb_->fault);
+  if (partner_of_ && sb_->workers[partner_of_->target].fault_ns.load()) {
+    const FaultConfig* f = partner_of_;
+    partner_of_ = nullptr;
+    JoinDeadlock(*this, *f);
   }
 }
 
@@ -46,8 +53,8 @@ void WorkerContext::OnMessage() {
   uint64_t n = slot_->progress.fetch_add(1) + 1;
   if (n % 16 == 0) CheckHeap(*this, false);
   slot_->heartbeat_ns.store(MonotonicNs(), std::memory_order_relaxed);
-  if (armed_ && sb_->fault.trigger == TriggerKind::kAfterMessages &&
-      sb_->fault.trigger_value > 0 && n >= sb_->fault.trigger_value)
+  if (armed_ && fault_->trigger == TriggerKind::kAfterMessages &&
+      fault_->trigger_value > 0 && n >= fault_->trigger_value)
     MaybeFire();
   Tick();
 }
@@ -55,7 +62,7 @@ void WorkerContext::OnMessage() {
 void WorkerContext::MaybeFire() {
   armed_ = false;
   std::vector<ChannelEnd*> held;
-  if (sb_->fault.in_lock) {
+  if (fault_->in_lock) {
     for (auto& e : in)
       if (e->HoldLock()) held.push_back(e.get());
     for (auto& e : out)
@@ -69,8 +76,8 @@ void WorkerContext::MaybeFire() {
   const uint64_t was_since = slot_->blocked_since_ns.load();
   SetBlocked(BlockKind::kNone, -1);
   slot_->fault_ns.store(MonotonicNs());
-  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(sb_->fault.kind));
-  InjectFault(*this, sb_->fault);
+  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(fault_->kind));
+  InjectFault(*this, *fault_);
   if (was_kind != BlockKind::kNone) SetBlocked(was_kind, was_on, was_since);
   // A fault that returns (a heap write the allocator did not notice yet)
   // leaves the critical section like any code would, or the rings stay

@@ -41,6 +41,8 @@ class WorkerContext {
   const WorkerConfig& config() const { return slot_->config; }
   int index() const { return index_; }
   uint64_t seed() const { return sb_->header.seed; }
+  // This worker's own fault, or null.
+  const FaultConfig* fault() const { return fault_; }
 
   std::vector<std::unique_ptr<ChannelEnd>> in;
   std::vector<std::unique_ptr<ChannelEnd>> out;
@@ -51,10 +53,11 @@ class WorkerContext {
   Scoreboard* sb_;
   int index_;
   WorkerSlot* slot_;
-  bool armed_;  // target whose fault has not fired yet
+  const FaultConfig* fault_ = nullptr;  // in the scoreboard
+  bool armed_ = false;                  // its fault has not fired yet
   uint64_t fire_at_ns_ = 0;
-  // The deadlock fault's partner, until it joins the target's fault.
-  bool partner_armed_ = false;
+  // A deadlock fault whose partner this worker is, until it joins it.
+  const FaultConfig* partner_of_ = nullptr;
 };
 
 // Runs the worker's role to the end (or to its death).

@@ -1,5 +1,6 @@
 #include "reports/internal/json_view.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -83,9 +84,17 @@ std::string FormatMs(std::optional<double> ms) {
 }
 
 int BlastDenominator(const nlohmann::json& trial, std::string_view target) {
+  // Every fault's target is left out (the trial lists them); an older
+  // result names one.
+  std::vector<std::string> targets;
+  for (const nlohmann::json& f : Items(trial, "faults"))
+    targets.push_back(Str(f, "target"));
+  if (targets.empty()) targets.emplace_back(target);
   int n = 0;
   for (const nlohmann::json& w : Items(trial, "workers")) {
-    if (Str(w, "name") != target) ++n;
+    if (std::find(targets.begin(), targets.end(), Str(w, "name")) ==
+        targets.end())
+      ++n;
   }
   return n;
 }
@@ -106,6 +115,26 @@ std::vector<std::string> FailedChecks(const nlohmann::json& placement) {
     out.push_back(std::move(line));
   }
   return out;
+}
+
+std::string FaultsText(const nlohmann::json& scenario) {
+  std::vector<std::string> parts;
+  auto one = [](const nlohmann::json& f) {
+    std::string kind = Str(f, "kind", "?");
+    std::string variant = Str(f, "variant");
+    if (!variant.empty() && variant != "default")
+      absl::StrAppend(&kind, " (", variant, ")");
+    return absl::StrCat(kind, " in ", Str(f, "target", "?"), ", ",
+                        Str(f, "trigger", "trigger unknown"));
+  };
+  for (const nlohmann::json& f : Items(scenario, "faults"))
+    parts.push_back(one(f));
+  const nlohmann::json& first = Field(scenario, "fault");
+  if (parts.empty() && first.is_object() && Str(first, "kind") != "none")
+    parts.push_back(one(first));
+  if (parts.empty()) return "no fault";
+  return absl::StrCat(parts.size() == 1 ? "fault: " : "faults: ",
+                      absl::StrJoin(parts, "; "));
 }
 
 std::string GroupsText(const nlohmann::json& placement) {

@@ -46,6 +46,10 @@ std::string BlastText(const nlohmann::json& trial, std::string_view target);
 // Text of the failed expectation checks: "check (actual: x)", one per entry.
 std::vector<std::string> FailedChecks(const nlohmann::json& placement);
 
+// "fault: segfault (null_write) in relay[0], after 40 messages", or
+// "faults: ...; ..." when the scenario has several; "no fault".
+std::string FaultsText(const nlohmann::json& scenario);
+
 // How a placement the scenario named groups its workers into processes:
 // "processes: {web[0] cache[0]} {store[0]}"; "" for thread and process,
 // whose layout their name says.
