@@ -6,7 +6,8 @@
 //   bare       fork -> NULL write -> waitpid, from faultlab-bench-probe (a
 //              small static process)
 //   gtest      EXPECT_DEATH, fast and threadsafe styles (faultlab-bench-death)
-//   faultlab   TrialRunner::Run + Classify, thread and process placement
+//   faultlab   TrialRunner::Run + Classify, thread and process placement,
+//              subjects from the fork server (and, for reference, by exec)
 //
 // It also prints the cost per trial of a whole `faultlab run` at two run
 // lengths, crash -> supervisor-knows latency against a pidfd floor, and
@@ -194,19 +195,30 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
       rounds, batch);
   Child probe = Start(bin_dir + "faultlab-bench-probe", {});
   const std::string death = bin_dir + "faultlab-bench-death";
-  std::unique_ptr<Launcher> launcher = NewBoostLauncher();
+  absl::StatusOr<std::unique_ptr<Launcher>> server =
+      StartForkServer(worker_exe, NewBoostLauncher());
+  if (!server.ok()) {
+    std::fprintf(stderr, "fork server: %s\n",
+                 std::string(server.status().message()).c_str());
+    return 1;
+  }
+  Launcher* launcher = server->get();
+  std::unique_ptr<Launcher> exec = NewBoostLauncher();
   Symbolizer sym({.source_dir = "", .main_exe = worker_exe});
-  TrialBench thread(kCrash, "thread", launcher.get(), worker_exe, &sym);
-  TrialBench process(kCrash, "process", launcher.get(), worker_exe, &sym);
-  TrialBench one(IdleWorkers(1), "process", launcher.get(), worker_exe, &sym);
-  TrialBench eight(IdleWorkers(8), "process", launcher.get(), worker_exe, &sym);
-  std::vector<double> bare, fast, safe, th, pr, floor, lat_t, lat_p, w1, w8;
+  TrialBench thread(kCrash, "thread", launcher, worker_exe, &sym);
+  TrialBench process(kCrash, "process", launcher, worker_exe, &sym);
+  TrialBench exec_thread(kCrash, "thread", exec.get(), worker_exe, &sym);
+  TrialBench one(IdleWorkers(1), "process", launcher, worker_exe, &sym);
+  TrialBench eight(IdleWorkers(8), "process", launcher, worker_exe, &sym);
+  std::vector<double> bare, fast, safe, th, pr, ex, floor, lat_t, lat_p, w1,
+      w8;
   for (int r = 0; r < rounds; ++r) {
     Probe(probe, "bare", batch, &bare);
     Death(death, "fast", batch, &fast);
     Death(death, "threadsafe", batch, &safe);
     for (int i = 0; i < batch; ++i) th.push_back(thread.Once(i, &lat_t));
     for (int i = 0; i < batch; ++i) pr.push_back(process.Once(i, &lat_p));
+    for (int i = 0; i < batch; ++i) ex.push_back(exec_thread.Once(i));
     Probe(probe, "pidfd", batch, &floor);
     for (int i = 0; i < batch; ++i) w1.push_back(one.Once(i));
     for (int i = 0; i < batch; ++i) w8.push_back(eight.Once(i));
@@ -218,6 +230,7 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   Row("gtest: EXPECT_DEATH, threadsafe", Median(safe), b, "bare");
   Row("faultlab: crash trial, thread placement", Median(th), b, "bare");
   Row("faultlab: crash trial, process placement", Median(pr), b, "bare");
+  Row("faultlab --launch exec: crash trial, thread", Median(ex), b, "bare");
   const double f = Median(floor);
   Row("floor: crash -> parent's pidfd poll wakes", f);
   Row("faultlab: crash -> supervisor knows, thread", Median(lat_t), f, "floor");
@@ -237,7 +250,7 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   std::fclose(yf);
   const int small = n >= 100 ? 50 : 5, large = n >= 100 ? 400 : 40;
   std::vector<double> at_small, at_large;
-  for (int r = 0; r < 2; ++r) {
+  for (int r = 0; r < 3; ++r) {
     at_small.push_back(RunPerTrial(file, small, worker_exe, dir));
     at_large.push_back(RunPerTrial(file, large, worker_exe, dir));
   }

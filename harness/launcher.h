@@ -38,8 +38,17 @@ class Launcher {
       const SpawnRequest& req) = 0;
 };
 
-// The real launcher (Boost.Process inside).
+// The real launcher (Boost.Process inside): fork + exec per subject.
 std::unique_ptr<Launcher> NewBoostLauncher();
+
+// The fork server (workers/fork_server.h): subjects that run `worker_exe`
+// start by fork from one host started here, once; every other request
+// goes to `fallback` (which also starts the host). Call it from the main
+// thread before any other thread exists: the host dies with the thread
+// that started it. Makes this process a child subreaper, since that is how
+// its subjects become its children. The destructor stops the host.
+absl::StatusOr<std::unique_ptr<Launcher>> StartForkServer(
+    const std::string& worker_exe, std::unique_ptr<Launcher> fallback);
 
 // Every process the supervisor starts is started
 // under this lock. Boost.Process makes its exec-error pipe with pipe() and

@@ -73,6 +73,12 @@ int main(int argc, char** argv) {
       ->add_option("--out", run.out_dir,
                    "directory for results.json, junit.xml and report.html")
       ->check(CLI::ExistingDirectory);
+  run_cmd
+      ->add_option("--launch", run.launch,
+                   "how subjects start: fork-server (forked from one "
+                   "pre-started worker host, the default) or exec (fork + "
+                   "exec per subject)")
+      ->check(CLI::IsMember({"fork-server", "exec"}));
   run_cmd->add_flag("--color", run.color, "colour the console table");
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
   run_cmd->add_flag("--strict", run.strict,

@@ -289,7 +289,18 @@ int RunCommand(const RunOptions& opts) {
   if (bad || !CheckPlacementNames(opts, scenarios)) return 2;
 
   const int signal_fd = SetUpSupervisorSignals();
+  // Before any thread exists (the trial pool's): see StartForkServer.
   std::unique_ptr<Launcher> launcher = NewBoostLauncher();
+  if (opts.launch == "fork-server") {
+    absl::StatusOr<std::unique_ptr<Launcher>> server =
+        StartForkServer(opts.worker_exe, std::move(launcher));
+    if (!server.ok()) {
+      std::cerr << "faultlab: cannot start the fork server: "
+                << server.status().message() << "\n";
+      return 2;
+    }
+    launcher = *std::move(server);
+  }
   TrialRunner runner(launcher.get(), {.worker_exe = opts.worker_exe},
                      signal_fd);
   Symbolizer symbolizer(

@@ -31,6 +31,9 @@ struct RunOptions {
   bool quiet = false;
   // A placement without `expect:` fails instead of passing with a flag.
   bool strict = false;
+  // How subjects start: "fork-server" (one pre-started faultlab-worker
+  // forks each) or "exec" (fork + exec of faultlab-worker per subject).
+  std::string launch = "fork-server";
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a

@@ -152,6 +152,11 @@ void InstallThreadAltStack(int index) {
   sigaltstack(&ss, nullptr);
 }
 
+void WarmUpUnwinder() {
+  static CrashRecord scratch;
+  Unwind(nullptr, scratch);
+}
+
 void RecordModules(WorkerSlot& slot) {
   slot.n_modules = 0;
   dl_iterate_phdr(CollectModule, &slot);

@@ -18,6 +18,11 @@ void InstallCrashHandlers(Scoreboard* sb);
 // Per thread: gives the calling thread its own alternate signal stack and
 // ties crashes on it to worker `index` (-1: no worker).
 void InstallThreadAltStack(int index);
+// Walks the calling thread's stack once, discarding the result: libunwind
+// sets up its process-wide state on first use, so a host that forks
+// subjects (the fork server) does it once for all of them instead of each
+// subject's crash handler doing it on the way down.
+void WarmUpUnwinder();
 // Records the load address of every loaded object into `slot`, so frames
 // can be symbolised outside the process.
 void RecordModules(WorkerSlot& slot);

@@ -3,6 +3,8 @@
 // mapped at descriptor kScoreboardFd:
 //
 //   faultlab-worker INDEX[,INDEX...]
+//   faultlab-worker --fork-server     (control socket at descriptor 3; see
+//                                      workers/fork_server.h)
 //
 // It never decides verdicts: it runs the workers, records what they did, and
 // exits 0 when all of them returned. Dying is reported by dying.
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "workers/crash_handler.h"
+#include "workers/fork_server.h"
 #include "workers/scoreboard.h"
 #include "workers/worker_context.h"
 
@@ -70,9 +73,9 @@ void RunWorker(Scoreboard* sb, int index) {
 
 }  // namespace faultlab
 
-int main(int argc, char** argv) {
+int faultlab::WorkerHostMain(const char* index_list) {
   using namespace faultlab;
-  if (argc != 2) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
+  std::vector<char> list(index_list, index_list + strlen(index_list) + 1);
   void* mem = mmap(nullptr, sizeof(Scoreboard), PROT_READ | PROT_WRITE,
                    MAP_SHARED, kScoreboardFd, 0);
   if (mem == MAP_FAILED) return Fail("cannot map the scoreboard at fd 3");
@@ -81,7 +84,7 @@ int main(int argc, char** argv) {
       sb->header.version != kScoreboardVersion)
     return Fail("scoreboard magic/version mismatch");
   std::vector<int> indices;
-  for (char* tok = strtok(argv[1], ","); tok; tok = strtok(nullptr, ",")) {
+  for (char* tok = strtok(list.data(), ","); tok; tok = strtok(nullptr, ",")) {
     int i = atoi(tok);
     if (i < 0 || i >= int(sb->header.n_workers)) return Fail("bad index");
     indices.push_back(i);
@@ -97,4 +100,33 @@ int main(int argc, char** argv) {
       return Fail("pthread_create failed");
   for (pthread_t t : threads) pthread_join(t, nullptr);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  using namespace faultlab;
+  if (argc == 2 && strcmp(argv[1], "--fork-server") == 0) {
+    // Every subject is a fork of this process: bind every symbol now, once,
+    // rather than have each subject resolve PLT entries on its first calls.
+    // So the server re-executes itself once with LD_BIND_NOW, then takes it
+    // (and its own marker) out of the environment its subjects inherit.
+    const char* mark = getenv("FAULTLAB_FORK_SERVER_BOUND");
+    if (!mark) {
+      setenv("FAULTLAB_FORK_SERVER_BOUND",
+             getenv("LD_BIND_NOW") ? "had" : "set", 1);
+      setenv("LD_BIND_NOW", "1", 1);
+      // By its own path, so the process keeps its name (not "exe").
+      char self[4096];
+      ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+      if (n > 0) {
+        self[n] = '\0';
+        execv(self, argv);
+      }
+      mark = getenv("FAULTLAB_FORK_SERVER_BOUND");  // exec failed: go lazy
+    }
+    if (strcmp(mark, "set") == 0) unsetenv("LD_BIND_NOW");
+    unsetenv("FAULTLAB_FORK_SERVER_BOUND");
+    return ForkServerMain(kForkServerControlFd, argv[1]);
+  }
+  if (argc != 2) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
+  return WorkerHostMain(argv[1]);
 }

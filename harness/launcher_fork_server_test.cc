@@ -1,0 +1,96 @@
+// The fork-server launcher against the real faultlab-worker.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "harness/launcher.h"
+#include "harness/unique_fd.h"
+
+namespace faultlab {
+namespace {
+
+class RecordingLauncher : public Launcher {
+ public:
+  explicit RecordingLauncher(std::vector<std::string>* seen) : seen_(seen) {}
+  absl::StatusOr<pid_t> Spawn(const SpawnRequest& req) override {
+    seen_->push_back(req.exe);
+    return real_->Spawn(req);
+  }
+
+ private:
+  std::vector<std::string>* seen_;
+  std::unique_ptr<Launcher> real_ = NewBoostLauncher();
+};
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[512];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, size_t(n));
+  return out;
+}
+
+// A subject with no scoreboard at descriptor 3 says so on its stderr and
+// exits 2: enough to see whose child it is, its group and its descriptors.
+TEST(ForkServerTest, SubjectIsOurChildInItsOwnGroupWithItsDescriptors) {
+  std::vector<std::string> seen;
+  absl::StatusOr<std::unique_ptr<Launcher>> launcher = StartForkServer(
+      FAULTLAB_WORKER_EXE, std::make_unique<RecordingLauncher>(&seen));
+  ASSERT_TRUE(launcher.ok()) << launcher.status();
+  ASSERT_EQ(seen.size(), 1u);  // the server itself, by exec
+  for (int round = 0; round < 3; ++round) {
+    int err[2];
+    ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);
+    UniqueFd read_end(err[0]);
+    SpawnRequest req;
+    req.exe = FAULTLAB_WORKER_EXE;
+    req.args = {"0"};
+    req.stderr_fd = err[1];
+    absl::StatusOr<pid_t> pid = (*launcher)->Spawn(req);
+    close(err[1]);
+    ASSERT_TRUE(pid.ok()) << pid.status();
+    EXPECT_EQ(getpgid(*pid), *pid);  // leads a new group, as asked
+    // Only the subject holds the write end: EOF once it is gone.
+    EXPECT_NE(ReadAll(read_end.get()).find("cannot map the scoreboard"),
+              std::string::npos);
+    int status = 0;
+    ASSERT_EQ(waitpid(*pid, &status, 0), *pid);  // our child, not the server's
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 2);
+  }
+  EXPECT_EQ(seen.size(), 1u);  // no subject went through exec
+}
+
+TEST(ForkServerTest, OtherExecutablesGoToTheFallback) {
+  std::vector<std::string> seen;
+  absl::StatusOr<std::unique_ptr<Launcher>> launcher = StartForkServer(
+      FAULTLAB_WORKER_EXE, std::make_unique<RecordingLauncher>(&seen));
+  ASSERT_TRUE(launcher.ok()) << launcher.status();
+  SpawnRequest req;
+  req.exe = "/bin/true";
+  absl::StatusOr<pid_t> pid = (*launcher)->Spawn(req);
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  int status = 0;
+  ASSERT_EQ(waitpid(*pid, &status, 0), *pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1], "/bin/true");
+}
+
+// The server ends with its launcher: nothing is left to reap afterwards.
+TEST(ForkServerTest, ServerIsReapedWithItsLauncher) {
+  {
+    absl::StatusOr<std::unique_ptr<Launcher>> launcher =
+        StartForkServer(FAULTLAB_WORKER_EXE, NewBoostLauncher());
+    ASSERT_TRUE(launcher.ok()) << launcher.status();
+  }
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+}
+
+}  // namespace
+}  // namespace faultlab
