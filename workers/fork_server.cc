@@ -2,7 +2,12 @@
 // supervisor. clone(CLONE_PARENT) would make it the supervisor's child in
 // one step, but glibc keeps its thread descriptor's tid only across its own
 // fork(), and robust process-shared mutexes (the shm channels) record that
-// tid. So: fork() twice, and the middle process exits at once.
+// tid. So the middle process is a vfork() child, which borrows the server's
+// memory (no page tables copied, none torn down) while the server waits:
+// it fork()s the subject, leaves the subject's pid in the server's memory
+// and _exit()s at once. The subject sees its parent, the middle, still
+// alive or already gone; either way it waits until the supervisor is its
+// parent.
 //
 // The server is single-threaded, so each fork copies a process with no lock
 // held by anyone: the subject may allocate and use stdio freely. It warms
@@ -14,6 +19,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -100,43 +106,47 @@ bool Valid(const ForkServerRequest& req, int n_fds) {
   }
   // Exactly its own descriptors: the server's reserve and everything it
   // holds above it (the control socket, other requests' leftovers) go.
-  for (int fd = 3; fd < kForkServerLowFds; ++fd)
-    if (!keep[fd]) close(fd);
+  // One close_range per run of descriptors to drop, not one close each.
+  for (int fd = 3; fd < kForkServerLowFds;) {
+    if (keep[fd]) {
+      ++fd;
+      continue;
+    }
+    int last = fd;
+    while (last + 1 < kForkServerLowFds && !keep[last + 1]) ++last;
+    syscall(SYS_close_range, unsigned(fd), unsigned(last), 0);
+    fd = last + 1;
+  }
   syscall(SYS_close_range, kForkServerLowFds, ~0u, 0);
   if (g_title) {
     memset(g_title, 0, g_title_size);
     strncpy(g_title, req.args, g_title_size);
   }
-  exit(WorkerHostMain(req.args));
+  // As exit() would, but without running the server's exit handlers and
+  // library destructors in each subject: its output is all that matters.
+  int rc = WorkerHostMain(req.args);
+  fflush(nullptr);
+  _exit(rc);
 }
 
+// Written by the middle process, which shares this process's memory
+// (vfork) and exits before this process runs on.
+volatile int32_t g_answer = 0;
+
 ForkServerReply Spawn(const ForkServerRequest& req, const int* fds, int n_fds) {
-  int pid_pipe[2];
-  if (pipe2(pid_pipe, O_CLOEXEC) != 0) return {-errno};
-  pid_t middle = fork();
-  if (middle < 0) {
-    int e = errno;
-    close(pid_pipe[0]);
-    close(pid_pipe[1]);
-    return {-e};
-  }
+  g_answer = -EPROTO;
+  pid_t middle = vfork();
+  if (middle < 0) return {-errno};
   if (middle == 0) {
     const pid_t self = getpid();
     pid_t subject = fork();
     if (subject == 0) Subject(req, fds, n_fds, self);
-    int32_t answer = subject > 0 ? subject : -errno;
-    ssize_t ignored = write(pid_pipe[1], &answer, sizeof answer);
-    (void)ignored;
+    g_answer = subject > 0 ? subject : -errno;
     _exit(0);
   }
-  close(pid_pipe[1]);
-  int32_t answer = -EPROTO;
-  while (read(pid_pipe[0], &answer, sizeof answer) < 0 && errno == EINTR) {
-  }
-  close(pid_pipe[0]);
   while (waitpid(middle, nullptr, 0) < 0 && errno == EINTR) {
   }
-  return {answer};
+  return {g_answer};
 }
 
 }  // namespace
