@@ -21,9 +21,10 @@ bool In(const OutcomeSet& set, Outcome o) {
   return std::find(set.begin(), set.end(), o) != set.end();
 }
 
-CheckResult CheckWorker(const WorkerResult& w, const OutcomeSet& set) {
+CheckResult CheckWorker(const WorkerResult& w, const OutcomeSet& set,
+                        double rate) {
   return {absl::StrCat(w.name, " is ", SetText(set)), In(set, w.outcome),
-          std::string(OutcomeName(w.outcome))};
+          std::string(OutcomeName(w.outcome)), rate};
 }
 
 bool Compare(int a, const std::string& op, int b) {
@@ -80,7 +81,8 @@ std::vector<CheckResult> CheckExpectation(const Scenario& s,
   // `workers:` is checked there, not against `others`.
   if (e.target)
     for (const Fault& f : s.faults)
-      out.push_back(CheckWorker(t.workers[f.target], *e.target));
+      out.push_back(
+          CheckWorker(t.workers[f.target], *e.target, e.RateOf("target")));
   auto named = [&](size_t w) {
     for (const auto& [name, set] : e.workers)
       if (s.workers[w].name == name || s.workers[w].group == name) return true;
@@ -89,24 +91,26 @@ std::vector<CheckResult> CheckExpectation(const Scenario& s,
   if (e.others)
     for (size_t w = 0; w < t.workers.size(); ++w)
       if (!s.IsTarget(w) && !named(w))
-        out.push_back(CheckWorker(t.workers[w], *e.others));
+        out.push_back(CheckWorker(t.workers[w], *e.others, e.RateOf("others")));
   for (const auto& [name, set] : e.workers)
     for (size_t w = 0; w < s.workers.size(); ++w)
       if (s.workers[w].name == name || s.workers[w].group == name)
-        out.push_back(CheckWorker(t.workers[w], set));
+        out.push_back(CheckWorker(t.workers[w], set,
+                                  e.RateOf(absl::StrCat("workers.", name))));
   if (e.blast_radius) {
     const BlastCheck& b = *e.blast_radius;
     out.push_back({absl::StrCat("blast radius ",
                                 b.op == "==" ? "is " : b.op + " ", b.value),
                    Compare(t.blast_radius, b.op, b.value),
-                   absl::StrCat(t.blast_radius)});
+                   absl::StrCat(t.blast_radius), e.RateOf("blast_radius")});
   }
   if (e.contained)
     out.push_back({*e.contained ? "contained" : "not contained",
                    (t.blast_radius == 0) == *e.contained,
                    t.blast_radius == 0
                        ? "contained"
-                       : absl::StrCat("blast radius ", t.blast_radius)});
+                       : absl::StrCat("blast radius ", t.blast_radius),
+                   e.RateOf("contained")});
   return out;
 }
 

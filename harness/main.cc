@@ -83,6 +83,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
   run_cmd->add_flag("--strict", run.strict,
                     "fail a placement the scenario states no expectation for");
+  run_cmd->add_flag("-v,--verbose", run.verbose,
+                    "with --repeat, print every trial, not only failing ones");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =

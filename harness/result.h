@@ -69,6 +69,41 @@ struct CheckResult {
   std::string check;
   bool passed = false;
   std::string actual;
+  // The fraction of a placement's trials this check must hold in; 1.0 is
+  // every trial (the default), a scenario's `rate:` lowers it.
+  double required_rate = 1.0;
+};
+
+// A 95% confidence interval for a rate, both ends in [0, 1].
+struct RateInterval {
+  double low = 0, high = 1;
+};
+
+// One check of a placement judged over its trials.
+struct PlacementCheck {
+  std::string check;
+  double required_rate = 1.0;
+  int trials = 0;  // trials of the placement
+  int held = 0;    // trials the check held in
+  RateInterval interval;
+  bool passed = false;  // held / trials >= required_rate
+  // What was found: the one trial's value, or each value with its count
+  // ("crashed ×28, completed ×2").
+  std::string actual;
+};
+
+// Outcomes one worker had over a placement's trials, in outcome order.
+struct WorkerOutcomes {
+  std::string worker;
+  std::vector<std::pair<Outcome, int>> counts;
+};
+
+struct PlacementSummary {
+  int trials = 0;
+  int passed_trials = 0;  // trials where every check held
+  RateInterval pass_interval;
+  std::vector<uint64_t> failing_seeds;  // in trial order
+  std::vector<WorkerOutcomes> outcomes;
 };
 
 // One fault of a trial, as it went: its trigger as resolved for the trial
@@ -82,6 +117,12 @@ struct FaultResult {
 
 struct TrialResult {
   uint64_t seed = 0;
+  int repetition = 0;     // 0-based, within its placement
+  int64_t run_index = 0;  // position in the whole (unsharded) run's order
+  // This trial's own verdict: every check of its placement's expectation,
+  // and whether all of them held.
+  bool passed = true;
+  std::vector<CheckResult> checks;
   int blast_radius = 0;
   double duration_ms = 0;
   bool deadline_hit = false;  // ran to the scenario's deadline
@@ -107,11 +148,12 @@ struct PlacementResult {
   std::string placement;  // its name: thread, process or the scenario's own
   // Worker names per subject process, as the placement groups them.
   std::vector<std::vector<std::string>> groups;
-  bool passed = true;
+  bool passed = true;  // every check met its rate
   // The scenario states no expectation for this placement: nothing was
   // checked but that the fault fired (fails the run under --strict).
   bool no_expectations = false;
-  std::vector<CheckResult> expectations;
+  std::vector<PlacementCheck> expectations;
+  PlacementSummary summary;
   std::vector<TrialResult> trials;
 };
 
@@ -144,6 +186,11 @@ nlohmann::json ToJson(const TrialResult& t);
 nlohmann::json ToJson(const std::vector<CheckResult>& checks);
 nlohmann::json FaultJson(const ScenarioResult& s);   // the first fault
 nlohmann::json FaultsJson(const ScenarioResult& s);  // every entry
+// A placement's verdict and summary around `trials`, its trials' JSON (a
+// merge passes the shards' trial objects through unchanged).
+nlohmann::json PlacementJson(const PlacementResult& p, nlohmann::json trials);
+// A placement's "passed", "expectations" and "summary" alone.
+nlohmann::json PlacementVerdictJson(const PlacementResult& p);
 
 }  // namespace faultlab
 

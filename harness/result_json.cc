@@ -58,6 +58,34 @@ json WorkerJson(const WorkerResult& w) {
           {"events", events}};
 }
 
+json CheckJson(const CheckResult& c) {
+  return {{"check", c.check},
+          {"passed", c.passed},
+          {"actual", c.actual},
+          {"required_rate", c.required_rate}};
+}
+
+json IntervalJson(const RateInterval& r) {
+  return {{"low", r.low}, {"high", r.high}};
+}
+
+json Rate(int k, int n) { return n > 0 ? json(double(k) / n) : json(nullptr); }
+
+json SummaryJson(const PlacementSummary& s) {
+  json outcomes = json::array();
+  for (const WorkerOutcomes& w : s.outcomes) {
+    json counts = json::object();
+    for (auto [o, n] : w.counts) counts[std::string(OutcomeName(o))] = n;
+    outcomes.push_back({{"worker", w.worker}, {"counts", counts}});
+  }
+  return {{"trials", s.trials},
+          {"passed_trials", s.passed_trials},
+          {"pass_rate", Rate(s.passed_trials, s.trials)},
+          {"wilson95", IntervalJson(s.pass_interval)},
+          {"failing_seeds", s.failing_seeds},
+          {"outcomes", outcomes}};
+}
+
 }  // namespace
 
 json ToJson(const TrialResult& t) {
@@ -88,7 +116,13 @@ json ToJson(const TrialResult& t) {
                       {"trigger_drawn", Opt(f.trigger_drawn)},
                       {"fired", f.fired},
                       {"fired_ms", Opt(f.fired_ms)}});
+  json checks = json::array();
+  for (const CheckResult& c : t.checks) checks.push_back(CheckJson(c));
   return {{"seed", t.seed},
+          {"repetition", t.repetition},
+          {"run_index", t.run_index},
+          {"passed", t.passed},
+          {"checks", checks},
           {"blast_radius", t.blast_radius},
           {"contained", t.blast_radius == 0},
           {"duration_ms", t.duration_ms},
@@ -114,9 +148,7 @@ bool RunResult::passed() const {
 
 json ToJson(const std::vector<CheckResult>& checks) {
   json out = json::array();
-  for (const CheckResult& c : checks)
-    out.push_back(
-        {{"check", c.check}, {"passed", c.passed}, {"actual", c.actual}});
+  for (const CheckResult& c : checks) out.push_back(CheckJson(c));
   return out;
 }
 
@@ -147,17 +179,37 @@ json FaultJson(const ScenarioResult& s) {
           {"trigger", f.trigger}};
 }
 
+json PlacementVerdictJson(const PlacementResult& p) {
+  json checks = json::array();
+  for (const PlacementCheck& c : p.expectations)
+    checks.push_back({{"check", c.check},
+                      {"passed", c.passed},
+                      {"actual", c.actual},
+                      {"required_rate", c.required_rate},
+                      {"trials", c.trials},
+                      {"held", c.held},
+                      {"rate", Rate(c.held, c.trials)},
+                      {"wilson95", IntervalJson(c.interval)}});
+  return {{"passed", p.passed},
+          {"no_expectations", p.no_expectations},
+          {"expectations", checks},
+          {"summary", SummaryJson(p.summary)}};
+}
+
+json PlacementJson(const PlacementResult& p, json trials) {
+  json out = PlacementVerdictJson(p);
+  out["placement"] = p.placement;
+  out["groups"] = p.groups;
+  out["trials"] = std::move(trials);
+  return out;
+}
+
 json ToJson(const ScenarioResult& s) {
   json placements = json::array();
   for (const PlacementResult& p : s.placements) {
     json trials = json::array();
     for (const TrialResult& t : p.trials) trials.push_back(ToJson(t));
-    placements.push_back({{"placement", p.placement},
-                          {"groups", p.groups},
-                          {"passed", p.passed},
-                          {"no_expectations", p.no_expectations},
-                          {"expectations", ToJson(p.expectations)},
-                          {"trials", trials}});
+    placements.push_back(PlacementJson(p, std::move(trials)));
   }
   return {{"name", s.name},
           {"file", s.file},

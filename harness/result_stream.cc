@@ -8,7 +8,8 @@
 //
 // Everything before committed_ is final; each trial appends its text there
 // and rewrites the tail after it in the same write. The tail is bounded by
-// the open placement's checks (with repeats, every failed check is kept).
+// the open placement's verdict: its checks and summary, whose only part that
+// grows with the trials is the list of failing seeds.
 //
 // The JUnit file keeps its totals in the start tags of <testsuites> and of
 // the open <testsuite>, padded with spaces inside the tag so new totals
@@ -176,11 +177,15 @@ class ResultStream::JsonFile {
                         ",\n      \"placements\": [");
   }
   static std::string PlacementClose(const PlacementResult& p) {
-    return absl::StrCat(
-        "\n          ],\n          \"passed\": ", Bool(p.passed),
-        ",\n          \"no_expectations\": ", Bool(p.no_expectations),
-        ",\n          \"expectations\": ", Indent(ToJson(p.expectations), 10),
-        "\n        }");
+    // The verdict over the trials so far: passed, each check's rate, the
+    // summary (distributions, failing seeds).
+    std::string out = "\n          ]";
+    const json verdict = PlacementVerdictJson(p);
+    for (const char* key :
+         {"passed", "no_expectations", "expectations", "summary"})
+      absl::StrAppend(&out, ",\n          \"", key,
+                      "\": ", Indent(verdict.at(key), 10));
+    return out + "\n        }";
   }
   static std::string ScenarioClose(const ScenarioResult& s) {
     return absl::StrCat("\n      ],\n      \"passed\": ", Bool(s.passed),

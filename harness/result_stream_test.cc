@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "harness/verdict.h"
 #include "reports/junit_report.h"
 
 namespace faultlab {
@@ -83,16 +84,20 @@ class ResultStreamTest : public ::testing::Test {
       run_.scenarios.push_back(sr);
     }
     ScenarioResult& sr = run_.scenarios.back();
-    if (sr.placements.empty() || sr.placements.back().placement != placement)
-      sr.placements.push_back({placement, {{"relay[0]"}}, true, false, {}, {}});
-    PlacementResult& pr = sr.placements.back();
-    std::vector<CheckResult> checks = {{"target crashed", !fail, "crashed"}};
-    for (const CheckResult& c : checks) {
-      if (!c.passed) pr.passed = false;
-      if (rep == 0 || !c.passed) pr.expectations.push_back(c);
+    if (sr.placements.empty() || sr.placements.back().placement != placement) {
+      sr.placements.emplace_back();
+      sr.placements.back().placement = placement;
+      sr.placements.back().groups = {{"relay[0]"}};
     }
-    pr.trials.push_back(MakeTrial(rep));
+    PlacementResult& pr = sr.placements.back();
+    TrialResult t = MakeTrial(rep);
+    t.repetition = rep;
+    t.checks = {{"target crashed", !fail, fail ? "completed" : "crashed"}};
+    JudgeTrial(&t);
+    pr.trials.push_back(t);
+    JudgePlacement(&pr);
     sr.passed = sr.passed && pr.passed;
+    std::vector<CheckResult> checks = t.checks;
     ASSERT_TRUE(s->Add(run_, checks));
   }
 

@@ -23,6 +23,7 @@
 #include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
 #include "harness/trial_runner.h"
+#include "harness/verdict.h"
 #include "reports/console_report.h"
 #include "reports/html_report.h"
 #include "reports/junit_report.h"
@@ -334,7 +335,9 @@ int RunCommand(const RunOptions& opts) {
   auto print_scenario = [&](const ScenarioResult& sr) {
     ++printed;
     if (!opts.quiet && !sr.placements.empty())
-      std::cout << reports::RenderConsole(ToJson(sr), opts.color) << std::flush;
+      std::cout << reports::RenderConsole(ToJson(sr), {.color = opts.color,
+                                                       .verbose = opts.verbose})
+                << std::flush;
   };
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
@@ -358,27 +361,26 @@ int RunCommand(const RunOptions& opts) {
       sr.placements.push_back(NewPlacementResult(s, spec));
     PlacementResult& pr = sr.placements.back();
     TrialResult t = Classify(s, **obs, &symbolizer);
-    std::vector<CheckResult> checks;
+    t.repetition = task.rep;
+    t.run_index = int64_t(i);
     if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
-      checks = CheckExpectation(s, it->second, t);
+      t.checks = CheckExpectation(s, it->second, t);
     } else {
       // Nothing stated: the run says so, and still holds the fault to
       // firing (a fault that never fired showed nothing).
       pr.no_expectations = true;
-      checks.push_back({"expectations stated", !opts.strict,
-                        "no expectations: nothing was checked but that the "
-                        "fault fired"});
+      t.checks.push_back({"expectations stated", !opts.strict,
+                          "no expectations: nothing was checked but that the "
+                          "fault fired"});
       if (CheckResult c = CheckFired(s, true, t); !c.check.empty())
-        checks.push_back(std::move(c));
+        t.checks.push_back(std::move(c));
     }
-    for (const CheckResult& c : checks) {
-      if (!c.passed) pr.passed = false;
-      // With repeats, keep every failure but each passing check once.
-      if (task.rep == 0 || !c.passed) pr.expectations.push_back(c);
-    }
+    JudgeTrial(&t);
     pr.trials.push_back(std::move(t));
-    sr.passed = sr.passed && pr.passed;
-    outputs.Add(run, checks);
+    JudgePlacement(&pr);
+    sr.passed = std::all_of(sr.placements.begin(), sr.placements.end(),
+                            [](const PlacementResult& p) { return p.passed; });
+    outputs.Add(run, pr.trials.back().checks);
     if (i + 1 == tasks.size() || tasks[i + 1].scenario != task.scenario)
       print_scenario(sr);
   }

@@ -34,6 +34,7 @@ struct RunOptions {
   // How subjects start: "fork-server" (one pre-started faultlab-worker
   // forks each) or "exec" (fork + exec of faultlab-worker per subject).
   std::string launch = "fork-server";
+  bool verbose = false;  // every repeated trial in full
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a

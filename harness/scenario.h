@@ -79,6 +79,17 @@ struct Expectation {
   // fire showed nothing, so the placement is "not exercised"), must not
   // have, or either (nullopt, YAML `fault_fired: any`).
   std::optional<bool> fault_fired = true;
+  // The fraction of trials each check must hold in (YAML `rate:`), in
+  // (0, 1]: `rate` for every check of the placement, `rates` per check by
+  // its key ("target", "others", "blast_radius", "contained", or
+  // "workers.NAME"). Neither: 1.0, every trial.
+  std::optional<double> rate;
+  std::map<std::string, double> rates;
+
+  double RateOf(const std::string& key) const {
+    if (auto it = rates.find(key); it != rates.end()) return it->second;
+    return rate.value_or(1.0);
+  }
 };
 
 // Where a trial's workers live: each group is one subject process hosting

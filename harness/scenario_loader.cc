@@ -803,6 +803,33 @@ class Loader {
     return b;
   }
 
+  // A rate: the fraction of trials a check must hold in, (0, 1].
+  double Rate(const YAML::Node& n) {
+    const std::string text = n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";
+    char* end = nullptr;
+    errno = 0;
+    double v = text.empty() ? 0 : std::strtod(text.c_str(), &end);
+    if (text.empty() || errno != 0 || *end != '\0' || !(v > 0 && v <= 1) ||
+        text.find_first_not_of("0123456789.eE+-") != std::string::npos)
+      Fail(n, absl::StrCat(
+                  "expected rate as a fraction of trials above 0 "
+                  "and at most 1 (0.9 is 90%), got ",
+                  text.empty() ? "nothing" : absl::StrCat("'", text, "'")));
+    return v;
+  }
+
+  // A check's value, plain (`crashed`) or with a rate of its own
+  // (`{is: crashed, rate: 0.9}`); returns the node holding the value.
+  YAML::Node Rated(const YAML::Node& n, const std::string& key,
+                   Expectation& x) {
+    if (!n.IsMap()) return n;
+    Map(n, absl::StrCat("the check '", key, "' (a value with a rate)"),
+        {"is", "rate"});
+    YAML::Node v = Required(n, "is", absl::StrCat("the check '", key, "'"));
+    if (auto r = n["rate"]) x.rates[key] = Rate(r);
+    return v;
+  }
+
   void LoadExpect(const YAML::Node& n, Scenario& s) {
     std::vector<std::string> names;
     for (const PlacementSpec& p : s.placements) names.push_back(p.name);
@@ -819,8 +846,9 @@ class Loader {
       const YAML::Node& e = kv.second;
       Map(e, "an expectation",
           {"target", "others", "workers", "blast_radius", "contained",
-           "fault_fired"});
+           "fault_fired", "rate"});
       Expectation x;
+      if (auto v = e["rate"]) x.rate = Rate(v);
       if (auto v = e["fault_fired"]) {
         if (s.faults.empty())
           Fail(v, "'fault_fired' expected, but the scenario has no fault");
@@ -832,19 +860,23 @@ class Loader {
       if (auto v = e["target"]) {
         if (s.faults.empty())
           Fail(v, "'target' expected, but no fault has a target");
-        x.target = Outcomes(v);
+        x.target = Outcomes(Rated(v, "target", x));
       }
-      if (auto v = e["others"]) x.others = Outcomes(v);
+      if (auto v = e["others"]) x.others = Outcomes(Rated(v, "others", x));
       if (auto v = e["workers"]) {
         if (!v.IsMap())
           Fail(v, "expected 'workers' as a mapping of name: outcome");
         for (const auto& w : v) {
           Resolve(w.first, s);
-          x.workers[w.first.Scalar()] = Outcomes(w.second);
+          const std::string name = w.first.Scalar();
+          x.workers[name] =
+              Outcomes(Rated(w.second, absl::StrCat("workers.", name), x));
         }
       }
-      if (auto v = e["blast_radius"]) x.blast_radius = Blast(v);
-      if (auto v = e["contained"]) x.contained = Bool(v, "contained");
+      if (auto v = e["blast_radius"])
+        x.blast_radius = Blast(Rated(v, "blast_radius", x));
+      if (auto v = e["contained"])
+        x.contained = Bool(Rated(v, "contained", x), "contained");
       s.expect[p] = x;
     }
   }

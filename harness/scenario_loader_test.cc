@@ -562,6 +562,61 @@ TEST(ScenarioLoaderTest, ChannelsThatCarryNothingAreRefused) {
       << e;
 }
 
+TEST(ScenarioLoaderTest, RatesPerPlacementAndPerCheck) {
+  std::string text = kGood;
+  text.replace(text.find("  thread: {"), std::string::npos,
+               R"(  thread:
+    rate: 0.8
+    target: {is: crashed, rate: 0.9}
+    others: collateral
+    workers:
+      sink: {is: [collateral, completed], rate: 0.5}
+    blast_radius: {is: ">0", rate: 1}
+  process: {target: crashed, contained: {is: true, rate: 0.95}}
+)");
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const Expectation& t = s->expect.at("thread");
+  EXPECT_EQ(t.RateOf("target"), 0.9);
+  EXPECT_EQ(t.RateOf("others"), 0.8);  // the placement's rate
+  EXPECT_EQ(t.RateOf("workers.sink"), 0.5);
+  EXPECT_EQ(t.RateOf("blast_radius"), 1.0);
+  EXPECT_EQ(t.target->size(), 1u);
+  EXPECT_EQ(t.workers.at("sink").size(), 2u);
+  EXPECT_EQ(t.blast_radius->op, ">");
+  const Expectation& p = s->expect.at("process");
+  EXPECT_EQ(p.RateOf("target"), 1.0);  // every trial by default
+  EXPECT_EQ(p.RateOf("contained"), 0.95);
+  EXPECT_TRUE(*p.contained);
+}
+
+TEST(ScenarioLoaderTest, BadRatesNameTheirPosition) {
+  auto with = [](const std::string& expect) {
+    std::string text = kGood;
+    text.replace(text.find("  thread: {"), std::string::npos, expect);
+    return ErrorOf(text);
+  };
+  std::string e = with("  thread: {target: crashed, rate: 1.5}\n");
+  EXPECT_EQ(e.rfind("x.yaml:19:35: error: expected rate as a fraction", 0), 0u)
+      << e;
+  e = with("  thread: {target: {is: crashed, rate: 0}}\n");
+  EXPECT_NE(e.find("x.yaml:19:40: error: expected rate"), std::string::npos)
+      << e;
+  e = with("  thread: {target: {is: crashed, rate: \"0.5\"}}\n");
+  EXPECT_NE(e.find("error: expected rate"), std::string::npos) << e;
+  e = with("  thread: {target: {rate: 0.5}}\n");
+  EXPECT_NE(e.find("x.yaml:19:20: error: the check 'target' needs 'is'"),
+            std::string::npos)
+      << e;
+  e = with("  thread: {target: {is: crashed, rat: 0.5}}\n");
+  EXPECT_NE(e.find("unknown key 'rat'"), std::string::npos) << e;
+  EXPECT_NE(e.find("did you mean 'rate'?"), std::string::npos) << e;
+  e = with("  thread: {target: {is: crashd}}\n");
+  EXPECT_NE(e.find("unknown outcome 'crashd'; did you mean 'crashed'?"),
+            std::string::npos)
+      << e;
+}
+
 TEST(ScenarioLoaderTest, FaultFiredExpectation) {
   absl::StatusOr<Scenario> s = LoadScenarioText(kGood, "x");
   ASSERT_TRUE(s.ok());

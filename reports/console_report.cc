@@ -129,7 +129,98 @@ void AppendFaults(const json& trial, std::string* out) {
   }
 }
 
-void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
+void AppendTrialLine(const std::string& kind, const json& t, bool ok,
+                     const std::string& target, const Painter& paint,
+                     std::string* out) {
+  absl::StrAppend(
+      out, "  ", Pad(kind, 8), " ", PassFail(ok, paint), "  seed ",
+      Str(t, "seed", "?"), "  ", internal::BlastText(t, target), "  ",
+      FormatMs(Num(t, "duration_ms")),
+      Bool(t, "deadline_hit").value_or(false) ? " (ran to the deadline)" : "");
+  // A random trigger's value, drawn from this trial's seed.
+  if (std::optional<int64_t> drawn = internal::Int(t, "trigger_drawn"))
+    absl::StrAppend(out, "  trigger drawn: after ", *drawn, " messages");
+}
+
+// "seeds 42–71" for consecutive seeds, else "seeds 3, 5, 9" (at most 8).
+std::string SeedsText(const json& trials) {
+  std::vector<int64_t> seeds;
+  for (const json& t : trials)
+    if (std::optional<int64_t> s = internal::Int(t, "seed"))
+      seeds.push_back(*s);
+  if (seeds.empty()) return "";
+  bool run = true;
+  for (size_t i = 1; i < seeds.size(); ++i)
+    run = run && seeds[i] == seeds[0] + int64_t(i);
+  if (run && seeds.size() > 1)
+    return absl::StrCat("seeds ", seeds.front(), "–", seeds.back());
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < seeds.size() && i < 8; ++i)
+    shown.push_back(absl::StrCat(seeds[i]));
+  return absl::StrCat("seed", seeds.size() == 1 ? " " : "s ",
+                      absl::StrJoin(shown, ", "),
+                      seeds.size() > 8 ? ", …" : "");
+}
+
+void AppendTrialBody(const json& t, const Painter& paint, std::string* out) {
+  AppendFaults(t, out);
+  AppendWorkers(t, paint, out);
+  AppendCrash(Field(t, "crash"), out);
+  AppendHang(Field(t, "hang"), out);
+}
+
+// "relay[0]  crashed ×29  completed ×1", one line per worker.
+void AppendDistribution(const json& summary, const Painter& paint,
+                        std::string* out) {
+  const json& workers = Items(summary, "outcomes");
+  size_t width = 0;
+  for (const json& w : workers)
+    width = std::max(width, DisplayWidth(CleanText(Str(w, "worker", "?"))));
+  for (const json& w : workers) {
+    std::string line = absl::StrCat(
+        "      ", Pad(CleanText(Str(w, "worker", "?")), width + 2));
+    const json& counts = Field(w, "counts");
+    if (!counts.is_object()) continue;
+    bool first = true;
+    for (const internal::OutcomeStyle& o : internal::AllOutcomes()) {
+      std::optional<int64_t> n = internal::Int(counts, o.name);
+      if (!n || *n <= 0) continue;
+      absl::StrAppend(&line, first ? "" : "  ",
+                      paint(o.ansi, absl::StrCat(o.name, " ×", *n)));
+      first = false;
+    }
+    absl::StrAppend(out, line, "\n");
+  }
+}
+
+void AppendRateChecks(const json& p, const Painter& paint, std::string* out) {
+  for (const json& c : Items(p, "expectations")) {
+    bool ok = Bool(c, "passed").value_or(false);
+    int64_t held = internal::Int(c, "held").value_or(0);
+    int64_t n = internal::Int(c, "trials").value_or(0);
+    absl::StrAppend(
+        out, "    ", ok ? paint("32", "✓") : paint("31", "✗"), " ",
+        CleanText(Str(c, "check", "(unnamed check)")), ": held in ",
+        internal::RateText(held, n, Field(c, "wilson95")), ", needs ",
+        internal::RequiredRateText(Num(c, "required_rate").value_or(1)));
+    if (!ok) absl::StrAppend(out, "; found ", CleanText(Str(c, "actual", "?")));
+    absl::StrAppend(out, "\n");
+  }
+}
+
+void AppendFailedTrialChecks(const json& p, const json& t, const Painter& paint,
+                             std::string* out) {
+  std::vector<std::string> failed = internal::TrialFailedChecks(t);
+  // A result from before trials had checks: the placement's failures.
+  if (failed.empty() && !Field(t, "checks").is_array())
+    failed = internal::FailedChecks(p);
+  for (const std::string& f : failed)
+    absl::StrAppend(out, "    ", paint("31", "expectation failed:"), " ",
+                    CleanText(f), "\n");
+}
+
+void AppendPlacement(const json& scenario, const json& p,
+                     const ConsoleOptions& opts, const Painter& paint,
                      std::string* out) {
   std::string target = Str(Field(scenario, "fault"), "target");
   std::string kind = CleanText(Str(p, "placement", "?"));
@@ -138,34 +229,69 @@ void AppendPlacement(const json& scenario, const json& p, const Painter& paint,
   if (trials.empty()) {
     absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
                     "  no trial recorded\n");
+    return;
   }
   std::string layout = internal::GroupsText(p);
   if (!layout.empty())
     absl::StrAppend(out, "  ", Pad(kind, 8), " ", CleanText(layout), "\n");
-  for (size_t i = 0; i < trials.size(); ++i) {
-    const json& t = trials[i];
-    absl::StrAppend(
-        out, "  ", Pad(kind, 8), " ", PassFail(ok, paint), "  seed ",
-        Str(t, "seed", "?"), "  ", internal::BlastText(t, target), "  ",
-        FormatMs(Num(t, "duration_ms")),
-        Bool(t, "deadline_hit").value_or(false) ? " (ran to the deadline)"
-                                                : "");
-    if (trials.size() > 1)
-      absl::StrAppend(out, "  (trial ", i + 1, "/", trials.size(), ")");
+  std::vector<std::string> replays;
+  if (trials.size() == 1) {
+    const json& t = trials[0];
+    bool t_ok = internal::TrialPassed(p, t);
+    AppendTrialLine(kind, t, ok, target, paint, out);
     absl::StrAppend(out, "\n");
-    AppendFaults(t, out);
-    AppendWorkers(t, paint, out);
-    AppendCrash(Field(t, "crash"), out);
-    AppendHang(Field(t, "hang"), out);
+    AppendTrialBody(t, paint, out);
+    AppendFailedTrialChecks(p, t, paint, out);
+    if (!t_ok) replays.push_back(internal::ReplayCommand(scenario, kind, t));
+  } else {
+    const json& summary = Field(p, "summary");
+    int64_t n = trials.size(), passed = 0;
+    for (const json& t : trials) passed += internal::TrialPassed(p, t);
+    absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint), "  ",
+                    internal::RateText(passed, n, Field(summary, "wilson95")),
+                    " trials passed  ", SeedsText(trials), "\n");
+    absl::StrAppend(out, "    ", paint("2", "outcomes over the trials:"), "\n");
+    AppendDistribution(summary, paint, out);
+    AppendRateChecks(p, paint, out);
+    if (!opts.verbose && passed > 0)
+      absl::StrAppend(out, "    ",
+                      paint("2", absl::StrCat(passed, " passing trial",
+                                              passed == 1 ? "" : "s",
+                                              " not shown (-v shows every "
+                                              "trial)")),
+                      "\n");
+    // The first failing trial in full; the others by their line, failed
+    // checks and rerun command (all in full with -v).
+    bool shown_full = false;
+    for (size_t i = 0; i < trials.size(); ++i) {
+      const json& t = trials[i];
+      bool t_ok = internal::TrialPassed(p, t);
+      if (t_ok && !opts.verbose) continue;
+      AppendTrialLine(absl::StrCat("trial ", i + 1, "/", n), t, t_ok, target,
+                      paint, out);
+      absl::StrAppend(out, "\n");
+      if (opts.verbose || !shown_full) AppendTrialBody(t, paint, out);
+      shown_full = shown_full || !t_ok;
+      AppendFailedTrialChecks(p, t, paint, out);
+      if (!t_ok)
+        absl::StrAppend(out, "    ", paint("2", "rerun:"), " ",
+                        CleanText(internal::ReplayCommand(scenario, kind, t)),
+                        "\n");
+    }
+    const json& seeds = Items(summary, "failing_seeds");
+    if (seeds.size() > 1) {
+      std::vector<std::string> list;
+      for (const json& x : seeds) list.push_back(x.dump());
+      absl::StrAppend(out, "    failing seeds: ", absl::StrJoin(list, ", "),
+                      "\n");
+    }
   }
   if (Bool(p, "no_expectations").value_or(false))
     absl::StrAppend(out, "    ", paint("33", "no expectations:"),
                     " the scenario states none for ", kind,
                     "; nothing was checked but that the fault fired\n");
-  for (const std::string& f : internal::FailedChecks(p)) {
-    absl::StrAppend(out, "    ", paint("31", "expectation failed:"), " ",
-                    CleanText(f), "\n");
-  }
+  for (const std::string& r : replays)
+    absl::StrAppend(out, "    ", paint("2", "rerun:"), " ", CleanText(r), "\n");
 }
 
 // One line comparing every placement's first trial, when there are several:
@@ -192,7 +318,11 @@ void AppendSideBySide(const json& scenario, const Painter& paint,
 }  // namespace
 
 std::string RenderConsole(const json& scenario, bool color) {
-  Painter paint(color);
+  return RenderConsole(scenario, ConsoleOptions{.color = color});
+}
+
+std::string RenderConsole(const json& scenario, const ConsoleOptions& opts) {
+  Painter paint(opts.color);
   bool ok = Bool(scenario, "passed").value_or(false);
   std::string out = absl::StrCat(
       paint("1", CleanText(Str(scenario, "name", "(unnamed)"))), "  ",
@@ -203,7 +333,7 @@ std::string RenderConsole(const json& scenario, bool color) {
   absl::StrAppend(&out, "\n");
   AppendSideBySide(scenario, paint, &out);
   for (const json& p : Items(scenario, "placements"))
-    AppendPlacement(scenario, p, paint, &out);
+    AppendPlacement(scenario, p, opts, paint, &out);
   return out;
 }
 

@@ -15,6 +15,18 @@ namespace faultlab::reports {
 std::string RenderConsole(const nlohmann::json& scenario_result,
                           bool color = false);
 
+struct ConsoleOptions {
+  bool color = false;
+  // With repeated trials: every trial in full, not only the failing ones.
+  bool verbose = false;
+};
+
+// As above; a placement of several trials shows its pass rate, each worker's
+// outcome distribution and each check's rate, then only the failing trials
+// (all of them when `verbose`), each with the command line that reruns it.
+std::string RenderConsole(const nlohmann::json& scenario_result,
+                          const ConsoleOptions& opts);
+
 }  // namespace faultlab::reports
 
 #endif  // FAULTLAB_REPORTS_CONSOLE_REPORT_H_

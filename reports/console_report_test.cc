@@ -114,6 +114,58 @@ TEST(ConsoleReportTest, InputCannotDriveTheTerminal) {
   EXPECT_FALSE(absl::StrContains(text, "\x07"));
 }
 
+TEST(ConsoleReportTest, RepeatedTrialsShowRatesAndOnlyTheFailingTrial) {
+  json s = internal::RepeatedSample();
+  std::string text = RenderConsole(s, ConsoleOptions{});
+  EXPECT_TRUE(absl::StrContains(text,
+                                "  thread   FAIL  2/3 (67%, 95% CI 21%–94%) "
+                                "trials passed  seeds 42–44\n"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(text,
+                                "      relay[0]     completed ×1  "
+                                "crashed ×2\n"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "    ✗ relay[0] is crashed: held in 2/3 (67%, 95% CI 21%–94%), needs "
+      "every trial; found crashed ×2, completed ×1\n"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(text, "    2 passing trials not shown"));
+  // Only the failing trial, with its own verdict, failure and rerun line.
+  EXPECT_FALSE(absl::StrContains(text, "trial 1/3")) << text;
+  EXPECT_TRUE(absl::StrContains(
+      text, "  trial 3/3 FAIL  seed 44  blast 2/2  61.3 ms\n"))
+      << text;
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "    expectation failed: relay[0] is crashed (actual: completed)\n"));
+  EXPECT_EQ(internal::Count(text, "expectation failed:"), 1);
+  EXPECT_TRUE(
+      absl::StrContains(text,
+                        "    rerun: faultlab run scenarios/segfault.yaml "
+                        "--placement thread --seed 44\n"));
+  // -v: every trial, each with its own verdict.
+  std::string all = RenderConsole(s, ConsoleOptions{.verbose = true});
+  EXPECT_TRUE(absl::StrContains(all, "  trial 1/3 PASS  seed 42")) << all;
+  EXPECT_TRUE(absl::StrContains(all, "  trial 2/3 PASS  seed 43"));
+  EXPECT_TRUE(absl::StrContains(all, "  trial 3/3 FAIL  seed 44"));
+  EXPECT_FALSE(absl::StrContains(all, "not shown"));
+  EXPECT_EQ(internal::Count(all, "expectation failed:"), 1);
+}
+
+TEST(ConsoleReportTest, ARateCheckSaysWhatItNeeds) {
+  json s = internal::RepeatedSample();
+  json& c = s["placements"][0]["expectations"][0];
+  c["required_rate"] = 0.6;
+  c["passed"] = true;
+  std::string text = RenderConsole(s, ConsoleOptions{});
+  EXPECT_TRUE(absl::StrContains(
+      text,
+      "    ✓ relay[0] is crashed: held in 2/3 (67%, 95% CI 21%–94%), "
+      "needs ≥ 60% of trials\n"))
+      << text;
+}
+
 TEST(ConsoleReportTest, ToleratesOddInput) {
   for (const json& odd :
        {json(), json::object(), json(3), json({{"placements", {nullptr}}}),

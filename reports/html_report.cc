@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "reports/internal/html_sections.h"
 #include "reports/internal/html_style.h"
 #include "reports/internal/html_timeline.h"
@@ -183,7 +184,7 @@ void AppendSummary(const json& scenarios, std::string* out) {
   absl::StrAppend(out, "</tbody></table></nav>");
 }
 
-void AppendChecks(const json& placement, std::string* out) {
+void AppendChecks(const json& placement, bool repeated, std::string* out) {
   const json& checks = Items(placement, "expectations");
   if (checks.empty()) return;
   absl::StrAppend(out, "<ul class=\"checks\">");
@@ -198,6 +199,14 @@ void AppendChecks(const json& placement, std::string* out) {
         out, "<li>",
         ok ? "<span class=\"ok\">✔</span> " : "<span class=\"bad\">✘</span> ",
         E(Str(c, "check", "(unnamed check)")));
+    std::optional<int64_t> held = Int(c, "held"), n = Int(c, "trials");
+    if (repeated && held && n) {
+      absl::StrAppend(
+          out, " <span class=\"muted\">— held in ",
+          E(internal::RateText(*held, *n, Field(c, "wilson95"))), ", needs ",
+          E(internal::RequiredRateText(Num(c, "required_rate").value_or(1))),
+          "</span>");
+    }
     if (!ok) {
       absl::StrAppend(out, " <span class=\"actual\">— actual: ",
                       E(Str(c, "actual", "?")), "</span>");
@@ -207,11 +216,7 @@ void AppendChecks(const json& placement, std::string* out) {
   absl::StrAppend(out, "</ul>");
 }
 
-void AppendTrial(const json& trial, std::string_view target, size_t index,
-                 size_t count, std::string* out) {
-  if (count > 1)
-    absl::StrAppend(out, "<h3 class=\"muted\">trial ", index + 1, " of ", count,
-                    "</h3>");
+void AppendTrial(const json& trial, std::string_view target, std::string* out) {
   absl::StrAppend(
       out, "<p class=\"meta trial\">seed ", E(Str(trial, "seed", "?")),
       " · <b>", internal::BlastText(trial, target), "</b>",
@@ -232,6 +237,84 @@ void AppendTrial(const json& trial, std::string_view target, size_t index,
   internal::AppendEvidence(trial, out);
 }
 
+// One stacked bar per worker: its outcomes over the placement's trials.
+void AppendDistribution(const json& summary, int64_t trials, std::string* out) {
+  const json& workers = Items(summary, "outcomes");
+  if (workers.empty() || trials <= 0) return;
+  absl::StrAppend(out,
+                  "<div class=\"dist\"><p class=\"sub muted\">outcomes "
+                  "over ",
+                  trials, " trials</p>");
+  for (const json& w : workers) {
+    const json& counts = Field(w, "counts");
+    std::string name = Str(w, "worker", "?");
+    std::string bar, text;
+    for (const internal::OutcomeStyle& o : internal::AllOutcomes()) {
+      std::optional<int64_t> k = Int(counts, o.name);
+      if (!k || *k <= 0) continue;
+      absl::StrAppend(
+          &bar, "<i class=\"o-", o.name,
+          "\" style=\"width:", absl::StrFormat("%.2f", 100.0 * *k / trials),
+          "%\" title=\"", o.name, ": ", *k, " of ", trials, "\"></i>");
+      absl::StrAppend(&text, text.empty() ? "" : " · ", o.name, " ", *k);
+    }
+    absl::StrAppend(out, "<div class=\"drow\"><span class=\"wn mono\">",
+                    E(name),
+                    "</span><span class=\"sbar\" role=\"img\" "
+                    "aria-label=\"",
+                    E(name), ": ", E(text), "\">", bar,
+                    "</span><span class=\"dn\">", E(text), "</span></div>");
+  }
+  absl::StrAppend(out, "</div>");
+}
+
+void AppendRepeated(const json& scenario, const json& p, std::string* out) {
+  std::string target = Str(Field(scenario, "fault"), "target");
+  std::string kind = Str(p, "placement", "?");
+  const json& trials = Items(p, "trials");
+  int64_t n = trials.size(), passed = 0;
+  for (const json& t : trials) passed += internal::TrialPassed(p, t);
+  const json& summary = Field(p, "summary");
+  absl::StrAppend(
+      out, "<p class=\"rate\"><b>", passed, " of ", n, "</b> trials passed · ",
+      E(internal::RateText(passed, n, Field(summary, "wilson95"))), "</p>");
+  AppendDistribution(summary, n, out);
+  AppendChecks(p, true, out);
+  std::vector<std::string> replays;
+  for (const json& t : trials)
+    if (!internal::TrialPassed(p, t))
+      replays.push_back(internal::ReplayCommand(scenario, kind, t));
+  if (!replays.empty()) {
+    absl::StrAppend(out,
+                    "<p class=\"sub\">failing seeds, each rerun by:</p>"
+                    "<ul class=\"replay\">");
+    for (const std::string& r : replays)
+      absl::StrAppend(out, "<li><code>", E(r), "</code></li>");
+    absl::StrAppend(out, "</ul>");
+  }
+  for (size_t i = 0; i < trials.size(); ++i) {
+    const json& t = trials[i];
+    bool ok = internal::TrialPassed(p, t);
+    std::vector<std::string> failed = internal::TrialFailedChecks(t);
+    absl::StrAppend(out, "<details class=\"trial\"><summary>trial ", i + 1,
+                    " of ", n, " · seed ", E(Str(t, "seed", "?")), " · ",
+                    ok ? "<span class=\"ok\">pass</span>"
+                       : "<span class=\"bad\">FAIL</span>");
+    if (!failed.empty()) absl::StrAppend(out, " · ", E(failed[0]));
+    if (failed.size() > 1) absl::StrAppend(out, " (+", failed.size() - 1, ")");
+    absl::StrAppend(out, "</summary>");
+    if (failed.size() > 1) {
+      absl::StrAppend(out, "<ul class=\"checks\">");
+      for (const std::string& f : failed)
+        absl::StrAppend(out, "<li><span class=\"bad\">✘</span> ", E(f),
+                        "</li>");
+      absl::StrAppend(out, "</ul>");
+    }
+    AppendTrial(t, target, out);
+    absl::StrAppend(out, "</details>");
+  }
+}
+
 void AppendPlacement(const json& scenario, const json& p, std::string* out) {
   bool ok = Bool(p, "passed").value_or(false);
   absl::StrAppend(out, "<div class=\"placement\"><header><h3>",
@@ -241,11 +324,21 @@ void AppendPlacement(const json& scenario, const json& p, std::string* out) {
   std::string layout = internal::GroupsText(p);
   if (!layout.empty())
     absl::StrAppend(out, "<p class=\"meta mono\">", E(layout), "</p>");
-  AppendChecks(p, out);
   std::string target = Str(Field(scenario, "fault"), "target");
   const json& trials = Items(p, "trials");
-  for (size_t i = 0; i < trials.size(); ++i)
-    AppendTrial(trials[i], target, i, trials.size(), out);
+  if (trials.size() > 1) {
+    AppendRepeated(scenario, p, out);
+  } else {
+    AppendChecks(p, false, out);
+    if (!trials.empty()) {
+      AppendTrial(trials[0], target, out);
+      if (!internal::TrialPassed(p, trials[0]))
+        absl::StrAppend(out, "<p class=\"sub\">rerun: <code>",
+                        E(internal::ReplayCommand(
+                            scenario, Str(p, "placement", "?"), trials[0])),
+                        "</code></p>");
+    }
+  }
   if (trials.empty())
     absl::StrAppend(out, "<p class=\"muted\">no trial recorded</p>");
   absl::StrAppend(out, "</div>");

@@ -183,5 +183,37 @@ TEST(HtmlReportTest, FiftyScenariosRenderQuicklyAndStayLight) {
   EXPECT_TRUE(absl::StrContains(html, "id=\"s50-deadlock\""));
 }
 
+TEST(HtmlReportTest, RepeatedTrialsShowDistributionsAndCollapsedTrials) {
+  json r = internal::LoadSampleResult();
+  r["scenarios"][0] = internal::RepeatedSample();
+  std::string html = RenderHtml(r);
+  EXPECT_TRUE(absl::StrContains(
+      html, "<b>2 of 3</b> trials passed · 2/3 (67%, 95% CI 21%–94%)"))
+      << html;
+  // relay[0]'s bar: completed 1/3 then crashed 2/3 of its width.
+  EXPECT_TRUE(absl::StrContains(
+      html,
+      "<span class=\"sbar\" role=\"img\" aria-label=\"relay[0]: completed 1 "
+      "· crashed 2\"><i class=\"o-completed\" style=\"width:33.33%\" "
+      "title=\"completed: 1 of 3\"></i><i class=\"o-crashed\" "
+      "style=\"width:66.67%\" title=\"crashed: 2 of 3\"></i></span>"))
+      << html;
+  // Each trial in its own collapsed block, with its own verdict.
+  EXPECT_EQ(Count(html, "<details class=\"trial\"><summary>"), 3);
+  EXPECT_TRUE(absl::StrContains(html,
+                                "trial 1 of 3 · seed 42 · <span "
+                                "class=\"ok\">pass</span></summary>"));
+  EXPECT_TRUE(absl::StrContains(
+      html,
+      "trial 3 of 3 · seed 44 · <span class=\"bad\">FAIL</span> · "
+      "relay[0] is crashed (actual: completed)</summary>"));
+  EXPECT_TRUE(absl::StrContains(
+      html, "held in 2/3 (67%, 95% CI 21%–94%), needs every trial"));
+  EXPECT_TRUE(absl::StrContains(html,
+                                "<code>faultlab run scenarios/segfault.yaml "
+                                "--placement thread --seed 44</code>"));
+  EXPECT_FALSE(absl::StrContains(html, "<details class=\"trial\" open"));
+}
+
 }  // namespace
 }  // namespace faultlab::reports

@@ -61,7 +61,7 @@ std::string WorkerTable(const json& trial) {
 
 // `number`: the one trial's number in its placement, for a testcase of one
 // trial (0: the testcase is the whole placement).
-std::string SystemOut(const json& placement, int number) {
+std::string SystemOut(const json& scenario, const json& placement, int number) {
   std::string out = internal::GroupsText(placement);
   if (!out.empty()) out += "\n";
   if (Bool(placement, "no_expectations").value_or(false))
@@ -74,9 +74,17 @@ std::string SystemOut(const json& placement, int number) {
     absl::StrAppend(
         &out, "trial ",
         number ? absl::StrCat(number) : absl::StrCat(i + 1, "/", trials.size()),
-        ": seed ", Str(t, "seed", "?"), ", blast radius ",
-        Str(t, "blast_radius", "?"), ", ",
-        internal::FormatMs(Num(t, "duration_ms")), "\n", WorkerTable(t));
+        ": ", internal::TrialPassed(placement, t) ? "PASS" : "FAIL", ", seed ",
+        Str(t, "seed", "?"), ", blast radius ", Str(t, "blast_radius", "?"),
+        ", ", internal::FormatMs(Num(t, "duration_ms")), "\n");
+    for (const std::string& f : internal::TrialFailedChecks(t))
+      absl::StrAppend(&out, "failed: ", f, "\n");
+    if (!internal::TrialPassed(placement, t))
+      absl::StrAppend(&out, "rerun: ",
+                      internal::ReplayCommand(
+                          scenario, Str(placement, "placement", "?"), t),
+                      "\n");
+    absl::StrAppend(&out, WorkerTable(t));
     const json& hang = Field(t, "hang");
     if (hang.is_object()) {
       absl::StrAppend(&out, "hang detected at ",
@@ -131,6 +139,15 @@ void AppendTestcase(const json& scenario, const json& placement,
                   Seconds(PlacementSeconds(placement)), "\">\n");
   if (!Bool(placement, "passed").value_or(false)) {
     std::vector<std::string> failed = internal::FailedChecks(placement);
+    // Which trials failed, by seed, and how to rerun one.
+    std::vector<std::string> seeds, replays;
+    const json& trials = Items(placement, "trials");
+    for (const json& t : trials) {
+      if (internal::TrialPassed(placement, t)) continue;
+      seeds.push_back(Str(t, "seed", "?"));
+      replays.push_back(internal::ReplayCommand(
+          scenario, Str(placement, "placement", "?"), t));
+    }
     std::string message =
         failed.empty()
             ? "placement failed"
@@ -139,6 +156,11 @@ void AppendTestcase(const json& scenario, const json& placement,
                   failed.size() > 1
                       ? absl::StrCat(" (+", failed.size() - 1, " more)")
                       : "");
+    if (!seeds.empty())
+      absl::StrAppend(&message, "; ", seeds.size(), " of ", trials.size(),
+                      " trial", trials.size() == 1 ? "" : "s", " failed, seed",
+                      seeds.size() == 1 ? " " : "s ",
+                      absl::StrJoin(seeds, ", "));
     for (char& c : message) {
       if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     }
@@ -147,11 +169,13 @@ void AppendTestcase(const json& scenario, const json& placement,
             ? "no expectation recorded as failed\n"
             : absl::StrCat("failed: ", absl::StrJoin(failed, "\nfailed: "),
                            "\n");
+    for (const std::string& r : replays)
+      absl::StrAppend(&body, "rerun: ", r, "\n");
     absl::StrAppend(out, "      <failure message=\"", X(message),
                     "\" type=\"expectation\">", X(body), "</failure>\n");
   }
-  absl::StrAppend(out, "      <system-out>", X(SystemOut(placement, number)),
-                  "</system-out>\n");
+  absl::StrAppend(out, "      <system-out>",
+                  X(SystemOut(scenario, placement, number)), "</system-out>\n");
   std::string err = SystemErr(placement);
   if (!err.empty()) {
     absl::StrAppend(out, "      <system-err>", X(err), "</system-err>\n");

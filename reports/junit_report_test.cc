@@ -90,7 +90,13 @@ TEST(JunitReportTest, CountsSuitesCasesAndFailures) {
                                 "name=\"thread\" time=\"0.061\">"));
   EXPECT_TRUE(absl::StrContains(xml,
                                 "<failure message=\"expected others are "
-                                "completed (actual: locker[1] hung)\""));
+                                "completed (actual: locker[1] hung); 1 of 1 "
+                                "trial failed, seed 7\""))
+      << xml;
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "rerun: faultlab run scenarios/deadlock.yaml --placement thread "
+      "--seed 7\n"));
   EXPECT_TRUE(absl::StrContains(
       xml, "relay[0]     crashed       SIGSEGV  SIGSEGV SEGV_MAPERR"));
   EXPECT_TRUE(absl::StrContains(
@@ -159,6 +165,25 @@ TEST(JunitReportTest, XmllintAcceptsIt) {
   std::ofstream(path) << RenderJunit(r);
   EXPECT_EQ(std::system(absl::StrCat("xmllint --noout ", path).c_str()), 0);
   std::remove(path.c_str());
+}
+
+TEST(JunitReportTest, RepeatedTrialsNameTheirVerdictsAndFailingSeeds) {
+  json r = internal::LoadSampleResult();
+  r["scenarios"][0] = internal::RepeatedSample();
+  std::string xml = RenderJunit(r);
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<failure message=\"expected relay[0] is crashed (actual: crashed "
+      "×2, completed ×1); 1 of 3 trials failed, seed 44\""))
+      << xml;
+  EXPECT_TRUE(absl::StrContains(xml, "trial 1/3: PASS, seed 42"));
+  EXPECT_TRUE(absl::StrContains(xml, "trial 3/3: FAIL, seed 44"));
+  EXPECT_TRUE(absl::StrContains(
+      xml, "failed: relay[0] is crashed (actual: completed)\n"));
+  EXPECT_EQ(Count(xml,
+                  "rerun: faultlab run scenarios/segfault.yaml "
+                  "--placement thread --seed 44\n"),
+            2);  // in the failure and under its trial
 }
 
 }  // namespace

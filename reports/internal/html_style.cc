@@ -96,6 +96,14 @@ ol.frames .loc{color:var(--muted)}
 .details tr:has(+tr.sub) td{border-bottom:0;padding-bottom:0}
 .details tr.sub td{white-space:normal;color:var(--muted);padding-top:1px}
 p.trial{font-size:.88rem}
+p.rate{margin:0 0 6px;font-size:.9rem}
+.dist{margin:0 0 10px}
+.drow{display:grid;grid-template-columns:minmax(70px,max-content) minmax(80px,1fr);gap:2px 10px;align-items:center;font-size:.82rem;margin:2px 0}
+.drow .dn{grid-column:2;color:var(--muted);font-size:.78rem}
+.sbar{display:flex;height:12px;border-radius:3px;overflow:hidden;background:#e9ecef}
+.sbar i{display:block;height:100%;background:var(--c);-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ul.replay{margin:0 0 8px;padding-left:18px}
+details.trial>summary{font-size:.85rem}
 p.sub{font-size:.82rem;margin:2px 0 4px}
 .details td.o{color:var(--c);font-weight:600}
 .muted{color:var(--muted)}

@@ -152,4 +152,79 @@ std::string GroupsText(const nlohmann::json& placement) {
   return out;
 }
 
+bool TrialPassed(const nlohmann::json& placement, const nlohmann::json& trial) {
+  if (std::optional<bool> b = Bool(trial, "passed")) return *b;
+  return Bool(placement, "passed").value_or(false);
+}
+
+std::vector<std::string> TrialFailedChecks(const nlohmann::json& trial) {
+  std::vector<std::string> out;
+  for (const nlohmann::json& c : Items(trial, "checks")) {
+    if (Bool(c, "passed").value_or(false)) continue;
+    std::string line = Str(c, "check", "(unnamed check)");
+    std::string actual = Str(c, "actual");
+    if (!actual.empty()) absl::StrAppend(&line, " (actual: ", actual, ")");
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string Percent(std::optional<double> f) {
+  if (!f) return "–";
+  double pct = std::clamp(*f, 0.0, 1.0) * 100;
+  // 99.6% is not "100%" unless it is: never round a miss up to a full rate.
+  if (pct > 99 && pct < 100)
+    return absl::StrFormat("%.1f%%", std::floor(pct * 10) / 10);
+  if (pct > 0 && pct < 1)
+    return absl::StrFormat("%.1f%%", std::ceil(pct * 10) / 10);
+  return absl::StrFormat("%.0f%%", pct);
+}
+
+std::string RateText(int64_t held, int64_t trials,
+                     const nlohmann::json& wilson95) {
+  std::string out = absl::StrCat(held, "/", trials);
+  if (trials <= 0) return out;
+  absl::StrAppend(&out, " (", Percent(double(held) / double(trials)));
+  std::optional<double> lo = Num(wilson95, "low"), hi = Num(wilson95, "high");
+  if (lo && hi)
+    absl::StrAppend(&out, ", 95% CI ", Percent(lo), "–", Percent(hi));
+  absl::StrAppend(&out, ")");
+  return out;
+}
+
+std::string RequiredRateText(double required) {
+  if (required >= 1) return "every trial";
+  return absl::StrCat("≥ ", Percent(required), " of trials");
+}
+
+namespace {
+
+// Single-quoted for a POSIX shell when it holds anything but [A-Za-z0-9_./-].
+std::string ShellWord(const std::string& w) {
+  if (!w.empty() &&
+      w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789_./-=:") == std::string::npos)
+    return w;
+  std::string out = "'";
+  for (char c : w) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+}  // namespace
+
+std::string ReplayCommand(const nlohmann::json& scenario,
+                          std::string_view placement,
+                          const nlohmann::json& trial) {
+  return absl::StrCat("faultlab run ",
+                      ShellWord(Str(scenario, "file", "SCENARIO")),
+                      " --placement ", ShellWord(std::string(placement)),
+                      " --seed ", Str(trial, "seed", "?"));
+}
+
 }  // namespace faultlab::reports::internal

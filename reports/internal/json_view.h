@@ -55,6 +55,29 @@ std::string FaultsText(const nlohmann::json& scenario);
 // whose layout their name says.
 std::string GroupsText(const nlohmann::json& placement);
 
+// A trial's own verdict: its "passed", or (a result from before trials had
+// one) its placement's.
+bool TrialPassed(const nlohmann::json& placement, const nlohmann::json& trial);
+
+// The failed checks of one trial, as FailedChecks.
+std::vector<std::string> TrialFailedChecks(const nlohmann::json& trial);
+
+// "97%" (a fraction in [0, 1]); "–" for nullopt.
+std::string Percent(std::optional<double> fraction);
+
+// "29/30 (97%, 95% CI 83–99%)" from counts and a {"low","high"} object.
+std::string RateText(int64_t held, int64_t trials,
+                     const nlohmann::json& wilson95);
+
+// "every trial" for 1, "≥ 90% of trials" otherwise.
+std::string RequiredRateText(double required);
+
+// The command line that reruns one trial on its own:
+// "faultlab run scenarios/x.yaml --placement thread --seed 45".
+std::string ReplayCommand(const nlohmann::json& scenario,
+                          std::string_view placement,
+                          const nlohmann::json& trial);
+
 }  // namespace faultlab::reports::internal
 
 #endif  // FAULTLAB_REPORTS_INTERNAL_JSON_VIEW_H_
