@@ -6,8 +6,11 @@
 #include "harness/classify.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,8 +32,9 @@ std::string SlotText(const char* s, size_t n) {
 
 class Classifier {
  public:
-  Classifier(const Scenario& s, const TrialObservation& obs, Symbolizer* sym)
-      : s_(s), obs_(obs), sb_(obs.sb()), sym_(sym) {
+  Classifier(const Scenario& s, const TrialObservation& obs, Symbolizer* sym,
+             const std::function<bool()>& cancelled)
+      : s_(s), obs_(obs), sb_(obs.sb()), sym_(sym), cancelled_(cancelled) {
     process_of_.assign(s.workers.size(), -1);
     for (size_t p = 0; p < obs.processes.size(); ++p)
       for (int w : obs.processes[p].workers) process_of_[w] = p;
@@ -55,6 +59,7 @@ class Classifier {
   // Its own code ended it (a crash, an exit) or it finished: it will never
   // write or read again.
   bool Gone(int w) const;
+  std::string EndedFromOutside(int w, int signal) const;
   // Blocked on something that can never move: a channel or lock whose peer
   // is gone, hung, or itself stuck. A wait on a live, working peer is not.
   bool Stuck(int w, int depth = 0) const;
@@ -68,6 +73,7 @@ class Classifier {
   const TrialObservation& obs_;
   const Scoreboard& sb_;
   Symbolizer* sym_;
+  const std::function<bool()>& cancelled_;
   std::vector<int> process_of_;
   std::vector<bool> hung_;
   std::vector<WaitEdge> waits_;  // the wait-for graph as the trial ended
@@ -93,13 +99,27 @@ bool Classifier::StreamVerified(int w) const {
   const WorkerSlot& slot = sb_.workers[w];
   if (slot.bad_messages.load() > 0) return false;
   if (s_.workers[w].role != Role::kSink) return true;
-  // One digest per input stream, each as its producer sent it.
+  // Fewer messages than the streams hold cannot match their digest: the
+  // work after a trial is bounded by what arrived, not by what was planned.
+  uint64_t planned = 0;
+  for (size_t c = 0; c < s_.channels.size(); ++c)
+    if (s_.channels[c].to == w) planned += obs_.plan.stream_messages[c];
+  if (slot.progress.load() < planned) return false;
+  // One digest per input stream, each as its producer sent it; a long one
+  // gives way to an interrupt.
   uint64_t want = 0;
   for (size_t c = 0; c < s_.channels.size(); ++c) {
     if (s_.channels[c].to != w) continue;
     const int src = obs_.plan.stream_source[c];
-    want += ExpectedStreamDigest(obs_.plan.seed, obs_.plan.stream_messages[c],
-                                 src >= 0 ? s_.workers[src].payload : 0);
+    const uint32_t payload = src >= 0 ? s_.workers[src].payload : 0;
+    std::vector<unsigned char> buf(payload);
+    uint64_t d = kDigestInit;
+    for (uint64_t m = 0; m < obs_.plan.stream_messages[c]; ++m) {
+      if (m % 4096 == 4095 && cancelled_ && cancelled_()) return false;
+      FillPayload(obs_.plan.seed, m, buf.data(), payload);
+      d = DigestStep(d, buf.data(), payload);
+    }
+    want += d;
   }
   return slot.digest.load() == want;
 }
@@ -175,6 +195,31 @@ bool Classifier::InputsStuck(int w) const {
     any = true;
   }
   return any;
+}
+
+// A signal sent by another process than the worker's own and faultlab's:
+// "killed by SIGTERM sent by pid 4242 (SI_USER)". Empty if it was not.
+std::string Classifier::EndedFromOutside(int w, int signal) const {
+  const ProcessRecord& p = obs_.processes[process_of_[w]];
+  if (signal == SIGKILL && !sb_.workers[w].crash.present.load())
+    return absl::StrCat(
+        "killed by SIGKILL from outside faultlab (process ", p.pid,
+        "); no crash record, so not its own crash. The kernel does not say "
+        "who sends a SIGKILL: another process, or the OOM killer");
+  const SignalRecord& e = sb_.workers[p.workers[0]].ended_by;
+  const CrashRecord& c = sb_.workers[w].crash;
+  int code = 0, sender = 0;
+  if (c.present.load() && c.si_code <= 0) {
+    code = c.si_code, sender = c.sender_pid;
+  } else if (e.present.load() && e.signal == signal && e.si_code <= 0) {
+    code = e.si_code, sender = e.sender_pid;
+  } else {
+    return "";
+  }
+  if (sender <= 0 || sender == p.pid || sender == getpid()) return "";
+  return absl::StrCat("killed by ", SignalName(signal), " sent by pid ", sender,
+                      " (", SiCodeName(signal, code),
+                      "), not raised by its own code");
 }
 
 bool Classifier::Gone(int w) const {
@@ -309,6 +354,16 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   if (st.signaled && dead_by_itself) r->signal = SignalName(st.signal);
   if (st.exited && dead_by_itself && st.code != 0) r->exit_code = st.code;
 
+  // Ended by a signal someone outside sent (a kill(1), a SIGKILL, the OOM
+  // killer): not its own crash, and not a sibling's.
+  if (dead_by_itself && st.signaled &&
+      slot.state.load() != WorkerState::kFinished) {
+    if (std::string why = EndedFromOutside(w, st.signal); !why.empty()) {
+      r->outcome = Outcome::kKilled;
+      r->detail = why;
+      return;
+    }
+  }
   if (slot.crash.present.load()) {
     const CrashRecord& c = slot.crash;
     std::string what =
@@ -399,7 +454,13 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
       obs_.hang.detected_ns ? obs_.hang.detected_ns : obs_.end_ns;
   const uint64_t beat = slot.heartbeat_ns.load();
   const uint64_t since = slot.blocked_since_ns.load();
-  if (hung_[w]) {
+  if (hung_[w] && p.stop_signal) {
+    r->outcome = Outcome::kHung;
+    r->detail = absl::StrFormat(
+        "stopped by %s at %.1f ms: its process (pid %d) was stopped from "
+        "outside and ran no code from then on",
+        SignalName(p.stop_signal), Ms(p.stopped_ns, obs_.start_ns), p.pid);
+  } else if (hung_[w]) {
     r->outcome = Outcome::kHung;
     r->detail = slot.blocked.load() != BlockKind::kNone
                     ? absl::StrCat("in the wait-for cycle: ", BlockedText(w))
@@ -558,8 +619,8 @@ TrialResult Classifier::Run() {
 }  // namespace
 
 TrialResult Classify(const Scenario& s, const TrialObservation& obs,
-                     Symbolizer* sym) {
-  return Classifier(s, obs, sym).Run();
+                     Symbolizer* sym, const std::function<bool()>& cancelled) {
+  return Classifier(s, obs, sym, cancelled).Run();
 }
 
 }  // namespace faultlab

@@ -4,6 +4,8 @@
 #ifndef FAULTLAB_HARNESS_CLASSIFY_H_
 #define FAULTLAB_HARNESS_CLASSIFY_H_
 
+#include <functional>
+
 #include "harness/result.h"
 #include "harness/scenario.h"
 #include "harness/symbolizer.h"
@@ -11,9 +13,12 @@
 
 namespace faultlab {
 
-// `sym` may be null (frames keep raw addresses only).
+// `sym` may be null (frames keep raw addresses only). `cancelled` (may be
+// empty) is asked now and then during long work (a sink's digest over a
+// long stream); when it says true the result is left incomplete.
 TrialResult Classify(const Scenario& s, const TrialObservation& obs,
-                     Symbolizer* sym);
+                     Symbolizer* sym,
+                     const std::function<bool()>& cancelled = {});
 
 }  // namespace faultlab
 

@@ -360,7 +360,12 @@ int RunCommand(const RunOptions& opts) {
         tasks[i - 1].placement != task.placement)
       sr.placements.push_back(NewPlacementResult(s, spec));
     PlacementResult& pr = sr.placements.back();
-    TrialResult t = Classify(s, **obs, &symbolizer);
+    // A Ctrl-C during a long digest stops it; that trial is then left out
+    // (its verdict would be half made), every one before it is kept.
+    bool cut = false;
+    TrialResult t = Classify(s, **obs, &symbolizer,
+                             [&] { return cut = runner.interrupted(); });
+    if (cut) break;
     t.repetition = task.rep;
     t.run_index = int64_t(i);
     if (auto it = s.expect.find(spec.name); it != s.expect.end()) {

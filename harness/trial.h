@@ -62,6 +62,10 @@ struct ProcessRecord {
   int wait_status = 0;       // valid once reaped
   uint64_t detected_ns = 0;  // when the supervisor saw it end
   bool killed_by_supervisor = false;
+  // Stopped by a signal (SIGSTOP, SIGTSTP, ...) from outside: it runs no
+  // code until continued. stop_signal 0: running.
+  int stop_signal = 0;
+  uint64_t stopped_ns = 0;
 };
 
 struct HangReport {

@@ -24,6 +24,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
+#include "harness/exit_status.h"
 #include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
 
@@ -36,6 +37,8 @@ constexpr size_t kStderrKeepBytes = 16 * 1024;
 // so it notices an expired one within this slack (with room for load).
 constexpr uint64_t kSilentBeatNs = 100'000'000;
 constexpr uint64_t kHeartbeatSlackNs = 150'000'000;
+// Progress samples kept per worker (between half this and this many).
+constexpr size_t kMaxProgressSamples = 512;
 // How long KillAndReapAll waits for SIGKILLed subjects, all together.
 constexpr uint64_t kReapDeadlineNs = 5'000'000'000;
 
@@ -121,6 +124,9 @@ class Trial {
 
  private:
   void OnExit(size_t i);
+  // Notices a subject stopped (or continued) by job control: its workers run
+  // no code, so they are hung from that moment.
+  void CheckStopped(size_t i, uint64_t now);
   void Sample(uint64_t now);
   bool AllReaped() const;
   bool Settled(uint64_t now) const;
@@ -141,6 +147,11 @@ class Trial {
   TrialObservation obs_;
   std::vector<UniqueFd> pidfds_;
   UniqueFd stderr_;
+  // The board as it stood when faultlab began to end the trial. Workers
+  // faultlab then kills are judged on it: what they did while being torn
+  // down (a worker thread that sees EOF from a sibling process already gone
+  // while its own process runs its SIGTERM handler) is no part of the trial.
+  std::unique_ptr<Scoreboard> frozen_;
   pid_t pgid_ = 0;
 };
 
@@ -209,12 +220,56 @@ void Trial::OnExit(size_t i) {
   pidfds_[i].reset();
 }
 
+void Trial::CheckStopped(size_t i, uint64_t now) {
+  ProcessRecord& p = obs_.processes[i];
+  if (p.reaped || p.pid <= 0) return;
+  siginfo_t info{};
+  if (waitid(P_PID, p.pid, &info, WSTOPPED | WCONTINUED | WNOHANG) != 0 ||
+      info.si_pid == 0)
+    return;
+  std::vector<int>& hung = obs_.hang.hung;
+  std::vector<std::string>& cycle = obs_.hang.cycle;
+  const std::string line = absl::StrCat(
+      "process ", p.pid, " stopped by ", SignalName(info.si_status),
+      " from outside; it runs no code until continued");
+  if (info.si_code == CLD_STOPPED && !p.stop_signal) {
+    p.stop_signal = info.si_status;
+    p.stopped_ns = now;
+    for (int w : p.workers)
+      if (std::find(hung.begin(), hung.end(), w) == hung.end())
+        hung.push_back(w);
+    cycle.push_back(line);
+    if (!obs_.hang.detected_ns) obs_.hang.detected_ns = now;
+  } else if (info.si_code == CLD_CONTINUED && p.stop_signal) {
+    for (int w : p.workers)
+      hung.erase(std::remove(hung.begin(), hung.end(), w), hung.end());
+    cycle.erase(std::remove_if(cycle.begin(), cycle.end(),
+                               [&](const std::string& c) {
+                                 return c.rfind(absl::StrCat("process ", p.pid,
+                                                             " stopped "),
+                                                0) == 0;
+                               }),
+                cycle.end());
+    if (hung.empty()) obs_.hang.detected_ns = 0;
+    p.stop_signal = 0;
+  }
+}
+
 void Trial::Sample(uint64_t now) {
   const Scoreboard& sb = *obs_.board->get();
   for (size_t w = 0; w < s_.workers.size(); ++w) {
     uint64_t n = sb.workers[w].progress.load(std::memory_order_relaxed);
     auto& v = obs_.progress[w];
-    if (v.empty() || v.back().second != n) v.push_back({now, n});
+    if (!v.empty() && v.back().second == n) continue;
+    // Bounded for any deadline: at the cap every other sample goes (the
+    // first and the newest stay), so the samples thin out evenly over the
+    // trial and memory and output stay flat.
+    if (v.size() >= kMaxProgressSamples) {
+      size_t keep = 1;
+      for (size_t i = 2; i < v.size(); i += 2) v[keep++] = v[i];
+      v.resize(keep);
+    }
+    v.push_back({now, n});
   }
 }
 
@@ -304,6 +359,7 @@ void Trial::Watch() {
     uint64_t now = MonotonicNs();
     for (size_t k = 0; k < who.size(); ++k)
       if (fds[k].revents) OnExit(who[k]);
+    for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     Sample(now);
     if (signal_fd_ >= 0 && fds.back().revents) {
       signalfd_siginfo si;
@@ -338,7 +394,7 @@ void Trial::CaptureStacks() {
   Scoreboard& sb = *obs_.board->get();
   std::vector<std::pair<int, uint32_t>> asked;
   for (const ProcessRecord& p : obs_.processes) {
-    if (p.reaped) continue;
+    if (p.reaped || p.stop_signal) continue;  // a stopped thread cannot answer
     for (int w : p.workers) {
       WorkerSlot& slot = sb.workers[w];
       int tid = slot.tid.load();
@@ -364,6 +420,9 @@ void Trial::Terminate() {
   for (size_t i = 0; i < obs_.processes.size(); ++i) OnExit(i);
   for (ProcessRecord& p : obs_.processes)
     if (!p.reaped) p.killed_by_supervisor = true;
+  frozen_ = std::make_unique<Scoreboard>();
+  std::memcpy(static_cast<void*>(frozen_.get()),
+              static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
   uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
   while (!AllReaped() && MonotonicNs() < until) {
@@ -411,6 +470,17 @@ TrialObservation Trial::Finish() {
         WTERMSIG(p.wait_status) != SIGTERM &&
         WTERMSIG(p.wait_status) != SIGKILL)
       p.killed_by_supervisor = false;
+  if (frozen_) {
+    Scoreboard* live = obs_.board->get();
+    for (const ProcessRecord& p : obs_.processes)
+      if (p.killed_by_supervisor)
+        for (int w : p.workers)
+          std::memcpy(static_cast<void*>(&live->workers[w]),
+                      static_cast<const void*>(&frozen_->workers[w]),
+                      sizeof(WorkerSlot));
+    std::memcpy(static_cast<void*>(live->locks),
+                static_cast<const void*>(frozen_->locks), sizeof live->locks);
+  }
   obs_.end_ns = MonotonicNs();
   Sample(obs_.end_ns);
   if (stderr_) obs_.stderr_text = ReadTail(stderr_.get());

@@ -3,9 +3,14 @@
 // outcome whatever the role, and a worker's verdict does not depend on
 // where the trial's end happens to fall.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "tests/e2e_util.h"
 
@@ -203,6 +208,153 @@ expect:
       EXPECT_NE(detail.find("relay[0] is alive"), std::string::npos) << detail;
     }
   }
+}
+
+// The pid of the subject process in session `sid` whose thread is named
+// `thread` (a worker thread carries its worker's name), or 0.
+pid_t SubjectWithThread(pid_t sid, const std::string& thread) {
+  for (pid_t pid : ProcessesInSession(sid)) {
+    std::error_code ec;
+    for (const auto& t : std::filesystem::directory_iterator(
+             "/proc/" + std::to_string(pid) + "/task", ec)) {
+      std::ifstream comm(t.path() / "comm");
+      std::string name;
+      std::getline(comm, name);
+      if (name == thread) return pid;
+    }
+  }
+  return 0;
+}
+
+// Runs a long pipeline in process placement, sends `sig` to the sink's
+// process from this test (not from faultlab), and returns the result.
+json RunAndSignalSink(int sig, int cont_after_ms = -1) {
+  const std::string dir = TempDir();
+  const std::string path = WriteScenario(R"(
+name: outside
+deadline_ms: 1500
+placements: [process]
+workers:
+  - {role: producer, messages: 100000, interval_us: 1000}
+  - {role: relay}
+  - {role: sink}
+channels:
+  - {from: producer, to: relay, buffer: 4096}
+  - {from: relay, to: sink, buffer: 4096}
+fault: {kind: none}
+)");
+  pid_t sid =
+      StartFaultlab({"run", path, "--json", dir + "/r.json"}, dir + "/console");
+  pid_t sink = 0;
+  for (int i = 0; i < 500 && !(sink = SubjectWithThread(sid, "sink[0]")); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_NE(sink, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (sink) kill(sink, sig);
+  if (cont_after_ms >= 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(cont_after_ms));
+    if (sink) kill(sink, SIGCONT);
+  }
+  int status = 0;
+  waitpid(sid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  std::ifstream in(dir + "/r.json");
+  return json::parse(in, nullptr, false);
+}
+
+// Killed from outside: not its own crash. A SIGTERM is caught long enough to
+// say who sent it; a SIGKILL says nothing, and is still not a crash.
+TEST(E2eVerdictTest, KilledFromOutsideIsNotItsOwnCrash) {
+  json r = RunAndSignalSink(SIGTERM);
+  ASSERT_FALSE(r.is_discarded());
+  const json& sink = Worker(r, "process", "sink[0]");
+  EXPECT_EQ(sink["outcome"], "killed") << sink.dump();
+  EXPECT_NE(sink["detail"].get<std::string>().find(
+                "killed by SIGTERM sent by pid " + std::to_string(getpid()) +
+                " (SI_USER)"),
+            std::string::npos)
+      << sink["detail"];
+  EXPECT_EQ(Worker(r, "process", "relay[0]")["outcome"], "disconnected");
+  r = RunAndSignalSink(SIGKILL);
+  ASSERT_FALSE(r.is_discarded());
+  const json& killed = Worker(r, "process", "sink[0]");
+  EXPECT_EQ(killed["outcome"], "killed") << killed.dump();
+  EXPECT_NE(killed["detail"].get<std::string>().find(
+                "killed by SIGKILL from outside faultlab"),
+            std::string::npos)
+      << killed["detail"];
+  // A crash signal sent with kill(2) is no crash of its own either.
+  r = RunAndSignalSink(SIGSEGV);
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_EQ(Worker(r, "process", "sink[0]")["outcome"], "killed");
+}
+
+// A subject stopped with SIGSTOP runs no code: it is hung from that moment,
+// seen within a tick, and the trial ends early instead of at the deadline.
+TEST(E2eVerdictTest, AStoppedSubjectIsHungAtOnce) {
+  json r = RunAndSignalSink(SIGSTOP);
+  ASSERT_FALSE(r.is_discarded());
+  const json& t = Trial(r, "process");
+  const json& sink = Worker(r, "process", "sink[0]");
+  EXPECT_EQ(sink["outcome"], "hung") << sink.dump();
+  EXPECT_NE(sink["detail"].get<std::string>().find("stopped by SIGSTOP"),
+            std::string::npos)
+      << sink["detail"];
+  EXPECT_EQ(Worker(r, "process", "relay[0]")["outcome"], "stalled");
+  EXPECT_EQ(Worker(r, "process", "producer[0]")["outcome"], "stalled");
+  EXPECT_FALSE(t["deadline_hit"].get<bool>()) << t.dump();
+  // Stopped and continued at once: nothing was hung in the end.
+  r = RunAndSignalSink(SIGSTOP, 20);
+  ASSERT_FALSE(r.is_discarded());
+  EXPECT_EQ(Worker(r, "process", "sink[0]")["outcome"], "killed");
+  EXPECT_TRUE(Trial(r, "process")["deadline_hit"].get<bool>());
+}
+
+// The work after a trial follows what happened, not what was planned: a
+// sink that got ten messages of a planned 64 GB stream is judged at once
+// (recomputing the planned stream's digest would take minutes and hit this
+// test's timeout).
+TEST(E2eVerdictTest, WorkAfterATrialIsBoundedByWhatArrived) {
+  RunOutput r = RunFaultlab({"run", WriteScenario(R"(
+name: huge_plan
+deadline_ms: 3000
+placements: [process]
+workers:
+  - {role: producer, messages: 1000000, payload: 65536, interval_us: 0}
+  - {role: sink}
+channels:
+  - {from: producer, to: sink}
+fault: {target: producer, kind: exit, trigger: {after_messages: 10}}
+expect:
+  process: {target: exited, others: disconnected}
+)")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(Worker(r.json, "process", "sink[0]")["verified"].get<bool>());
+}
+
+// Progress samples stay bounded however long a trial runs: memory and the
+// JSON do not grow with deadline x workers.
+TEST(E2eVerdictTest, ProgressSamplesAreBoundedPerWorker) {
+  RunOutput r = RunFaultlab({"run", WriteScenario(R"(
+name: long_progress
+deadline_ms: 1500
+placements: [thread]
+workers:
+  - {role: producer, messages: 1000000, interval_us: 50}
+  - {role: sink}
+channels:
+  - {from: producer, to: sink}
+fault: {kind: none}
+expect:
+  thread: {others: killed}
+)")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& progress = Worker(r.json, "thread", "producer[0]")["progress"];
+  EXPECT_LE(progress.size(), 512u);
+  EXPECT_GE(progress.size(), 100u);
+  // Still spread over the whole trial.
+  EXPECT_LT(progress.front()[0].get<double>(), 100.0);
+  EXPECT_GT(progress.back()[0].get<double>(), 1000.0);
 }
 
 }  // namespace

@@ -24,6 +24,14 @@ namespace {
 Scoreboard* g_sb = nullptr;
 thread_local int t_worker = -1;
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+// Signals whose default action ends the process and that someone else
+// sends: recorded (who sent it) and re-raised. SIGKILL cannot be caught; the
+// supervisor reads a SIGKILL without a record as "killed from outside".
+constexpr int kEndingSignals[] = {SIGTERM, SIGINT,    SIGHUP,  SIGQUIT,
+                                  SIGUSR1, SIGUSR2,   SIGALRM, SIGXCPU,
+                                  SIGXFSZ, SIGVTALRM, SIGPROF};
+// The first worker this process hosts: its slot holds ended_by.
+int g_first_worker = -1;
 constexpr size_t kAltStackBytes = 256 * 1024;
 
 int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
@@ -52,6 +60,7 @@ void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
                 void* ucontext) {
   rec.signal = sig;
   rec.si_code = info ? info->si_code : 0;
+  rec.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
   // si_addr means a fault address only for kernel-generated faults.
   rec.address =
       info && info->si_code > 0 ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
@@ -66,7 +75,40 @@ void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
 std::atomic<uint32_t> g_crashing{0};
 static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
+// Records the signal that ends this process, once per process.
+void RecordEndedBy(int sig, const siginfo_t* info) {
+  static std::atomic<uint32_t> recorded{0};
+  if (!g_sb || g_first_worker < 0 || recorded.exchange(1) != 0) return;
+  SignalRecord& r = g_sb->workers[g_first_worker].ended_by;
+  r.signal = sig;
+  r.si_code = info ? info->si_code : 0;
+  r.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
+  r.pid = static_cast<int32_t>(getpid());
+  r.tid = Gettid();
+  r.t_ns = MonotonicNs();
+  r.present.store(1);
+}
+
+[[noreturn]] void ReRaise(int sig) {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  sigset_t unblock;
+  sigemptyset(&unblock);
+  sigaddset(&unblock, sig);
+  pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
+  raise(sig);
+  _exit(128 + sig);  // not reached
+}
+
+void OnEndingSignal(int sig, siginfo_t* info, void*) {
+  RecordEndedBy(sig, info);
+  ReRaise(sig);
+}
+
 void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
+  RecordEndedBy(sig, info);
   uint32_t expected = 0;
   if (g_sb &&
       g_crashing.compare_exchange_strong(expected, uint32_t(Gettid()))) {
@@ -81,16 +123,7 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
     // process down; do not race it.
     for (;;) pause();
   }
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  sigaction(sig, &dfl, nullptr);
-  sigset_t unblock;
-  sigemptyset(&unblock);
-  sigaddset(&unblock, sig);
-  pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
-  raise(sig);
-  _exit(128 + sig);  // not reached
+  ReRaise(sig);
 }
 
 void OnStackRequest(int, siginfo_t*, void* ucontext) {
@@ -129,13 +162,16 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
 
 }  // namespace
 
-void InstallCrashHandlers(Scoreboard* sb) {
+void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
   g_sb = sb;
+  g_first_worker = first_worker;
   struct sigaction sa {};
   sa.sa_sigaction = OnFatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigfillset(&sa.sa_mask);
   for (int sig : kFatalSignals) sigaction(sig, &sa, nullptr);
+  sa.sa_sigaction = OnEndingSignal;
+  for (int sig : kEndingSignals) sigaction(sig, &sa, nullptr);
   sa.sa_sigaction = OnStackRequest;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
   sigaction(kStackSignal, &sa, nullptr);

@@ -13,8 +13,9 @@
 namespace faultlab {
 
 // Process-wide: installs the handlers. `sb` must stay mapped for the
-// process's life.
-void InstallCrashHandlers(Scoreboard* sb);
+// process's life. The signal that ends the process (who sent it, where it
+// landed) is recorded in `first_worker`'s slot (WorkerSlot::ended_by).
+void InstallCrashHandlers(Scoreboard* sb, int first_worker);
 // Per thread: gives the calling thread its own alternate signal stack and
 // ties crashes on it to worker `index` (-1: no worker).
 void InstallThreadAltStack(int index);

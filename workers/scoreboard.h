@@ -171,10 +171,23 @@ struct Module {
   char path[104];       // "" for the worker executable itself
 };
 
+// A terminating signal as the kernel delivered it: who sent it (si_pid,
+// valid when si_code <= 0: SI_USER, SI_TKILL, SI_QUEUE) and where it landed.
+struct SignalRecord {
+  std::atomic<uint32_t> present;  // 0 until written, then 1
+  int32_t signal;
+  int32_t si_code;
+  int32_t sender_pid;
+  int32_t pid;  // the process that took it
+  int32_t tid;
+  uint64_t t_ns;
+};
+
 struct CrashRecord {
   std::atomic<uint32_t> present;  // 0 until fully written, then 1
   int32_t signal;
   int32_t si_code;
+  int32_t sender_pid;  // si_pid of a sent signal (si_code <= 0), else 0
   uint64_t address;
   int32_t tid;
   char thread[16];
@@ -214,6 +227,10 @@ struct WorkerSlot {
   // A stack the worker's thread unwound on the supervisor's request
   // (kStackSignal), for hung workers; present counts requests served.
   CrashRecord snapshot;
+  // The signal that ended this worker's process, as whichever of its threads
+  // took it recorded it (a sent SIGTERM, SIGINT, ...; a crash signal too).
+  // Kept in the slot of the process's first worker only.
+  SignalRecord ended_by;
   // Heap state (workers/heap_state.cc). heap_addr is where the worker's
   // records live in its own address space (0 until built); the counts are
   // from its latest verification; heap_foreign is set when it read a value

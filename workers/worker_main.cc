@@ -89,8 +89,9 @@ int faultlab::WorkerHostMain(const char* index_list) {
     if (i < 0 || i >= int(sb->header.n_workers)) return Fail("bad index");
     indices.push_back(i);
   }
+  if (indices.empty()) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
   signal(SIGPIPE, SIG_IGN);  // a dead reader is EPIPE, never a death
-  InstallCrashHandlers(sb);
+  InstallCrashHandlers(sb, indices[0]);
   InstallThreadAltStack(-1);
   std::vector<ThreadArg> args;
   for (int i : indices) args.push_back({sb, i});
