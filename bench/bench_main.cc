@@ -14,16 +14,34 @@ int main(int argc, char** argv) {
   setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string what = "all";
   int n = 200;
+  const char* usage =
+      "usage: faultlab-bench [isolation|trial|crash|all] [--iterations N]\n";
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--iterations") && i + 1 < argc) {
-      n = std::atoi(argv[++i]);
-    } else if (argv[i][0] != '-') {
-      what = argv[i];
+    const std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if (arg == "--iterations" || arg.rfind("--iterations=", 0) == 0) {
+      std::string v = arg == "--iterations"
+                          ? (i + 1 < argc ? argv[++i] : "")
+                          : arg.substr(std::strlen("--iterations="));
+      char* end = nullptr;
+      long x = v.empty() ? 0 : std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || x < 1 || x > 10000000) {
+        std::fprintf(stderr,
+                     "faultlab-bench: --iterations needs a count from 1 to "
+                     "10000000, got '%s'\n%s",
+                     v.c_str(), usage);
+        return 2;
+      }
+      n = int(x);
+    } else if (arg == "isolation" || arg == "trial" || arg == "crash" ||
+               arg == "all") {
+      what = arg;
     } else {
-      std::fprintf(
-          stderr,
-          "usage: faultlab-bench [isolation|trial|crash|all] [--iterations "
-          "N]\n");
+      std::fprintf(stderr, "faultlab-bench: unknown argument '%s'\n%s",
+                   arg.c_str(), usage);
       return 2;
     }
   }

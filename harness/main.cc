@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "harness/launcher.h"
+#include "harness/result.h"
 #include "harness/run_command.h"
 
 namespace {
@@ -34,13 +35,34 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   CLI::App app{"faultlab: fault-isolation and crash-resilience test harness"};
   app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       std::string("faultlab ") + faultlab::kFaultlabVersion);
+  app.footer(
+      "Exit status:\n"
+      "  0    every expectation met (run), every file valid (validate)\n"
+      "  1    an expectation failed\n"
+      "  2    bad input (usage, a scenario file, a duplicate name, no match "
+      "for -k) or a harness error\n"
+      "  130  interrupted (Ctrl-C or SIGTERM); every subject was killed and "
+      "reaped");
 
   faultlab::RunOptions run;
   std::string placement;
   std::string seed;
   auto* run_cmd =
       app.add_subcommand("run", "run scenarios and check their expectations");
-  run_cmd->add_option("scenario", run.scenarios, "scenario files")->required();
+  run_cmd
+      ->add_option("scenario", run.scenarios,
+                   "scenario files, or directories (their *.yaml)")
+      ->required();
+  run_cmd->add_option("-k,--filter", run.filters,
+                      "run only scenarios whose name matches: a glob (*, ?, "
+                      "[...]) or a substring; repeatable, any may match");
+  run_cmd->add_flag("--list", run.list,
+                    "print the scenarios, placements and trials that would "
+                    "run, and run nothing");
+  run_cmd->add_flag("--fail-fast", run.fail_fast,
+                    "stop once a placement can no longer pass");
   run_cmd->add_option("--placement", placement,
                       "thread, process, both, or placement names the "
                       "scenarios give, comma-separated (default: every "
@@ -89,7 +111,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> validate_files;
   auto* validate_cmd =
       app.add_subcommand("validate", "check scenario files, run nothing");
-  validate_cmd->add_option("scenario", validate_files, "scenario files")
+  validate_cmd
+      ->add_option("scenario", validate_files,
+                   "scenario files, or directories (their *.yaml)")
       ->required();
 
   auto* list_cmd = app.add_subcommand(

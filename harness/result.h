@@ -13,6 +13,9 @@
 
 namespace faultlab {
 
+// The version `faultlab --version` prints and results record.
+inline constexpr char kFaultlabVersion[] = "0.1.0";
+
 struct FrameResult {
   std::string function;  // "" if unknown
   std::string file;      // "" if no debug info
@@ -154,6 +157,9 @@ struct PlacementResult {
   bool no_expectations = false;
   std::vector<PlacementCheck> expectations;
   PlacementSummary summary;
+  // faultlab's own failure while running this placement (no verdict on the
+  // subject; JUnit <error>), or nullopt.
+  std::optional<std::string> error;
   std::vector<TrialResult> trials;
 };
 

@@ -192,6 +192,7 @@ json PlacementVerdictJson(const PlacementResult& p) {
                       {"wilson95", IntervalJson(c.interval)}});
   return {{"passed", p.passed},
           {"no_expectations", p.no_expectations},
+          {"error", Opt(p.error)},
           {"expectations", checks},
           {"summary", SummaryJson(p.summary)}};
 }
@@ -224,7 +225,7 @@ json ToJson(const RunResult& r) {
   json scenarios = json::array();
   for (const ScenarioResult& s : r.scenarios) scenarios.push_back(ToJson(s));
   return {{"schema", "faultlab.result/1"},
-          {"faultlab_version", "0.1.0"},
+          {"faultlab_version", kFaultlabVersion},
           {"started", r.started},
           {"command", r.command},
           {"seed_override", Opt(r.seed_override)},

@@ -115,7 +115,7 @@ class ResultStream::JsonFile {
     if (!file_.Create(path)) return false;
     std::string head = absl::StrCat(
         "{\n  \"schema\": \"faultlab.result/1\",\n",
-        "  \"faultlab_version\": \"0.1.0\",\n",
+        "  \"faultlab_version\": \"", kFaultlabVersion, "\",\n",
         "  \"started\": ", Dump(run.started),
         ",\n  \"command\": ", Dump(run.command), ",\n  \"seed_override\": ",
         run.seed_override ? Dump(*run.seed_override) : "null",
@@ -154,8 +154,11 @@ class ResultStream::JsonFile {
     return file_.Append(text, Tail(run, false));
   }
 
-  bool Finish(const RunResult& run) {
-    return file_.Append("", Tail(run, run.complete));
+  // The end: the whole document at once (rename), so what the run ended
+  // with (a harness error's placement, which has no trial) is in it too.
+  bool Finish(const json& result) {
+    file_.Close();
+    return WriteFileAtomic(file_.path(), Dump(result) + "\n");
   }
 
  private:
@@ -182,7 +185,7 @@ class ResultStream::JsonFile {
     std::string out = "\n          ]";
     const json verdict = PlacementVerdictJson(p);
     for (const char* key :
-         {"passed", "no_expectations", "expectations", "summary"})
+         {"passed", "no_expectations", "error", "expectations", "summary"})
       absl::StrAppend(&out, ",\n          \"", key,
                       "\": ", Indent(verdict.at(key), 10));
     return out + "\n        }";
@@ -218,7 +221,7 @@ class ResultStream::JunitFile {
            const std::vector<CheckResult>& checks) {
     const ScenarioResult& sr = run.scenarios.back();
     const PlacementResult& pr = sr.placements.back();
-    const json scenario = {{"name", sr.name}};
+    const json scenario = {{"name", sr.name}, {"file", sr.file}};
     std::string text;
     if (run.scenarios.size() > scenarios_) {
       if (scenarios_ > 0) text = "  </testsuite>\n";
@@ -313,9 +316,9 @@ bool ResultStream::Add(const RunResult& run,
   return ok;
 }
 
-bool ResultStream::Finish(const RunResult& run, const json& result) {
+bool ResultStream::Finish(const RunResult& /*run*/, const json& result) {
   bool ok = true;
-  if (json_) ok &= json_->Finish(run);
+  if (json_) ok &= json_->Finish(result);
   if (junit_) ok &= junit_->Finish(result);
   return ok;
 }

@@ -139,7 +139,8 @@ TEST_F(ResultStreamTest, FilesHoldEveryFinishedTrialAfterEachOne) {
     }
   }
   std::string xml = Slurp(xml_path);
-  EXPECT_NE(xml.find("name=\"thread #4\""), std::string::npos);
+  EXPECT_NE(xml.find("name=\"b [thread #4]\" file=\"b.yaml\""),
+            std::string::npos);
   // Trials 2 of a/thread, a/process and b/thread failed their check.
   EXPECT_EQ(Count(xml, "<failure "), 3);
 

@@ -1,13 +1,16 @@
 #include "harness/run_command.h"
 
+#include <fnmatch.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -100,6 +103,7 @@ class Outputs {
 // One trial to run: which scenario, placement and repetition, in the order
 // results are reported.
 struct Task {
+  size_t index;  // position in the whole (unsharded) run
   size_t scenario;
   size_t placement;  // index into the scenario's placements
   int rep;
@@ -253,6 +257,107 @@ bool CheckPlacementNames(const RunOptions& opts,
   return ok;
 }
 
+// Scenario files named by `inputs`: files as given, a directory by the
+// *.yaml files directly in it, in name order.
+bool ExpandInputs(const std::vector<std::string>& inputs,
+                  std::vector<std::string>* files) {
+  bool ok = true;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(in, ec)) {
+      files->push_back(in);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (const auto& e : std::filesystem::directory_iterator(in, ec))
+      if (e.path().extension() == ".yaml" && !e.is_directory())
+        found.push_back(e.path().string());
+    std::sort(found.begin(), found.end());
+    if (found.empty()) {
+      std::cerr << in << ": error: a directory with no *.yaml scenario in it\n";
+      ok = false;
+    }
+    files->insert(files->end(), found.begin(), found.end());
+  }
+  return ok;
+}
+
+// Loads every file (all errors are printed, not just the first) and refuses
+// two scenarios of one name: reports, JUnit and merged shards key on it.
+bool LoadScenarios(const std::vector<std::string>& inputs,
+                   std::vector<Scenario>* out) {
+  std::vector<std::string> files;
+  bool ok = ExpandInputs(inputs, &files);
+  std::map<std::string, std::string> seen;  // name -> file
+  for (const std::string& f : files) {
+    absl::StatusOr<Scenario> s = LoadScenarioFile(f);
+    if (!s.ok()) {
+      std::cerr << s.status().message() << "\n";
+      ok = false;
+      continue;
+    }
+    auto [it, fresh] = seen.emplace(s->name, f);
+    if (!fresh) {
+      std::cerr << f << ": error: scenario name '" << s->name
+                << "' is already used by " << it->second
+                << "; names must be unique in a run\n";
+      ok = false;
+      continue;
+    }
+    out->push_back(*std::move(s));
+  }
+  return ok;
+}
+
+// A -k pattern: a glob (fnmatch) when it holds * ? or [, else a substring.
+bool MatchesAny(const std::vector<std::string>& patterns,
+                const std::string& name) {
+  for (const std::string& p : patterns) {
+    if (p.find_first_of("*?[") != std::string::npos) {
+      if (fnmatch(p.c_str(), name.c_str(), 0) == 0) return true;
+    } else if (name.find(p) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// --list: what would run, one line per placement, nothing spawned.
+void ListTasks(const std::vector<Scenario>& scenarios,
+               const std::vector<Task>& tasks) {
+  for (size_t i = 0; i < tasks.size();) {
+    size_t j = i;
+    while (j < tasks.size() && tasks[j].scenario == tasks[i].scenario &&
+           tasks[j].placement == tasks[i].placement)
+      ++j;
+    const Scenario& s = scenarios[tasks[i].scenario];
+    std::cout << s.name << " [" << s.placements[tasks[i].placement].name
+              << "]  " << (j - i) << " trial" << (j - i == 1 ? "" : "s")
+              << ", seed" << (j - i == 1 ? " " : "s ") << tasks[i].seed;
+    if (j - i > 1) std::cout << "-" << tasks[j - 1].seed;
+    std::cout << "  " << s.file << "\n";
+    i = j;
+  }
+  std::cout << tasks.size() << " trial(s) in " << scenarios.size()
+            << " scenario(s)\n";
+}
+
+// How many trials of task i's placement this run has.
+int PlannedTrials(const std::vector<Task>& tasks, size_t i) {
+  int n = 0;
+  for (const Task& t : tasks)
+    n += t.scenario == tasks[i].scenario && t.placement == tasks[i].placement;
+  return n;
+}
+
+// Whether the placement fails whatever its remaining trials show: a check
+// has failed in more trials than its rate allows of `planned`.
+bool CannotPass(const PlacementResult& p, int planned) {
+  for (const PlacementCheck& c : p.expectations)
+    if (c.trials - c.held > planned * (1 - c.required_rate) + 1e-9) return true;
+  return false;
+}
+
 }  // namespace
 
 bool WriteFileAtomic(const std::string& path, const std::string& content) {
@@ -277,17 +382,38 @@ bool WriteFileAtomic(const std::string& path, const std::string& content) {
 
 int RunCommand(const RunOptions& opts) {
   std::vector<Scenario> scenarios;
-  bool bad = false;
-  for (const std::string& f : opts.scenarios) {
-    absl::StatusOr<Scenario> s = LoadScenarioFile(f);
-    if (!s.ok()) {
-      std::cerr << s.status().message() << "\n";
-      bad = true;
-      continue;
+  if (!LoadScenarios(opts.scenarios, &scenarios)) return 2;
+  if (!opts.filters.empty()) {
+    std::vector<Scenario> kept;
+    for (Scenario& s : scenarios)
+      if (MatchesAny(opts.filters, s.name)) kept.push_back(std::move(s));
+    if (kept.empty()) {
+      std::cerr << "faultlab: no scenario name matches -k "
+                << absl::StrJoin(opts.filters, " -k ") << "\n";
+      return 2;
     }
-    scenarios.push_back(*std::move(s));
+    scenarios = std::move(kept);
   }
-  if (bad || !CheckPlacementNames(opts, scenarios)) return 2;
+  if (!CheckPlacementNames(opts, scenarios)) return 2;
+
+  // Every trial of the run, in the order results are reported.
+  std::vector<Task> tasks;
+  for (size_t si = 0; si < scenarios.size(); ++si) {
+    const Scenario& s = scenarios[si];
+    for (size_t pl = 0; pl < s.placements.size(); ++pl) {
+      if (!opts.placements.empty() &&
+          std::find(opts.placements.begin(), opts.placements.end(),
+                    s.placements[pl].name) == opts.placements.end())
+        continue;
+      for (int rep = 0; rep < opts.repeat; ++rep)
+        tasks.push_back({tasks.size(), si, pl, rep,
+                         (opts.seed ? *opts.seed : s.seed) + rep});
+    }
+  }
+  if (opts.list) {
+    ListTasks(scenarios, tasks);
+    return 0;
+  }
 
   const int signal_fd = SetUpSupervisorSignals();
   // Before any thread exists (the trial pool's): see StartForkServer.
@@ -312,23 +438,10 @@ int RunCommand(const RunOptions& opts) {
   run.command = opts.command_line;
   run.seed_override = opts.seed;
   bool harness_error = false;
+  size_t stopped_early = 0;  // trials --fail-fast left unrun
   // The files exist, well-formed, from the start; each finished trial is
   // added to them.
   if (!outputs.Open(run)) return 2;
-
-  // Every trial of the run, in the order results are reported.
-  std::vector<Task> tasks;
-  for (size_t si = 0; si < scenarios.size(); ++si) {
-    const Scenario& s = scenarios[si];
-    for (size_t pl = 0; pl < s.placements.size(); ++pl) {
-      if (!opts.placements.empty() &&
-          std::find(opts.placements.begin(), opts.placements.end(),
-                    s.placements[pl].name) == opts.placements.end())
-        continue;
-      for (int rep = 0; rep < opts.repeat; ++rep)
-        tasks.push_back({si, pl, rep, (opts.seed ? *opts.seed : s.seed) + rep});
-    }
-  }
 
   TrialPool pool(&runner, scenarios, tasks, opts.jobs);
   size_t printed = 0;  // scenarios whose table is out
@@ -344,14 +457,7 @@ int RunCommand(const RunOptions& opts) {
     const Scenario& s = scenarios[task.scenario];
     std::optional<TrialPool::Obs> obs = pool.Take(i);
     if (!obs) break;  // interrupted before it started
-    if (!obs->ok()) {
-      std::cerr << "faultlab: " << s.file
-                << ": harness error: " << obs->status().message() << "\n";
-      harness_error = true;
-      pool.Stop();
-      break;
-    }
-    if ((*obs)->interrupted) break;
+    if (obs->ok() && (*obs)->interrupted) break;
     if (i == 0 || tasks[i - 1].scenario != task.scenario)
       run.scenarios.push_back(NewScenarioResult(s));
     ScenarioResult& sr = run.scenarios.back();
@@ -360,6 +466,17 @@ int RunCommand(const RunOptions& opts) {
         tasks[i - 1].placement != task.placement)
       sr.placements.push_back(NewPlacementResult(s, spec));
     PlacementResult& pr = sr.placements.back();
+    if (!obs->ok()) {
+      // Faultlab's own failure, never the subject's outcome: recorded as an
+      // error of the placement (JUnit <error>), and the run stops.
+      std::cerr << "faultlab: " << s.file
+                << ": harness error: " << obs->status().message() << "\n";
+      pr.error = std::string(obs->status().message());
+      pr.passed = sr.passed = false;
+      harness_error = true;
+      pool.Stop();
+      break;
+    }
     // A Ctrl-C during a long digest stops it; that trial is then left out
     // (its verdict would be half made), every one before it is kept.
     bool cut = false;
@@ -367,7 +484,7 @@ int RunCommand(const RunOptions& opts) {
                              [&] { return cut = runner.interrupted(); });
     if (cut) break;
     t.repetition = task.rep;
-    t.run_index = int64_t(i);
+    t.run_index = int64_t(task.index);
     if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
       t.checks = CheckExpectation(s, it->second, t);
     } else {
@@ -386,12 +503,20 @@ int RunCommand(const RunOptions& opts) {
     sr.passed = std::all_of(sr.placements.begin(), sr.placements.end(),
                             [](const PlacementResult& p) { return p.passed; });
     outputs.Add(run, pr.trials.back().checks);
-    if (i + 1 == tasks.size() || tasks[i + 1].scenario != task.scenario)
+    const bool doomed =
+        opts.fail_fast && CannotPass(pr, PlannedTrials(tasks, i));
+    if (doomed || i + 1 == tasks.size() ||
+        tasks[i + 1].scenario != task.scenario)
       print_scenario(sr);
+    if (doomed) {
+      stopped_early = tasks.size() - i - 1;
+      pool.Stop();
+      break;
+    }
   }
   // A scenario cut short by an interrupt or an error still shows what it ran.
   if (printed < run.scenarios.size()) print_scenario(run.scenarios.back());
-  run.complete = !runner.interrupted() && !harness_error;
+  run.complete = !runner.interrupted() && !harness_error && !stopped_early;
   if (!outputs.Finish(run)) harness_error = true;
   if (runner.interrupted()) {
     std::cerr << "faultlab: interrupted; every subject was killed and reaped\n";
@@ -404,18 +529,19 @@ int RunCommand(const RunOptions& opts) {
       (p.passed ? passed : failed)++;
   std::cout << "faultlab: " << run.scenarios.size() << " scenario(s), "
             << passed << " placement(s) as expected, " << failed << " not\n";
+  if (stopped_early)
+    std::cout << "faultlab: --fail-fast: stopped at the first placement that "
+                 "could no longer pass; "
+              << stopped_early << " trial(s) not run\n";
   return run.passed() ? 0 : 1;
 }
 
-int ValidateCommand(const std::vector<std::string>& files) {
-  int rc = 0;
-  for (const std::string& f : files) {
-    absl::StatusOr<Scenario> s = LoadScenarioFile(f);
-    if (!s.ok()) {
-      std::cerr << s.status().message() << "\n";
-      rc = 2;
-      continue;
-    }
+int ValidateCommand(const std::vector<std::string>& inputs) {
+  std::vector<Scenario> scenarios;
+  int rc = LoadScenarios(inputs, &scenarios) ? 0 : 2;
+  for (const Scenario& sc : scenarios) {
+    const Scenario* s = &sc;
+    const std::string& f = sc.file;
     std::vector<std::string> faults;
     for (const Fault& x : s->faults)
       faults.push_back(absl::StrCat(FaultKindName(x.kind), " in ",

@@ -35,12 +35,17 @@ struct RunOptions {
   // forks each) or "exec" (fork + exec of faultlab-worker per subject).
   std::string launch = "fork-server";
   bool verbose = false;  // every repeated trial in full
+  // -k: scenario name patterns (a glob, or a substring); any may match.
+  std::vector<std::string> filters;
+  bool list = false;       // print what would run, run nothing
+  bool fail_fast = false;  // stop once a placement can no longer pass
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a
 // harness error, 130 interrupted.
 int RunCommand(const RunOptions& opts);
-int ValidateCommand(const std::vector<std::string>& files);
+// `inputs`: files, or directories standing for their *.yaml files.
+int ValidateCommand(const std::vector<std::string>& inputs);
 int ListCommand();
 int ReportCommand(const std::string& json_path, const std::string& html_path,
                   const std::string& junit_path);

@@ -226,9 +226,15 @@ void AppendPlacement(const json& scenario, const json& p,
   std::string kind = CleanText(Str(p, "placement", "?"));
   bool ok = Bool(p, "passed").value_or(false);
   const json& trials = Items(p, "trials");
+  const std::string error = CleanText(Str(p, "error"));
+  if (!error.empty())
+    absl::StrAppend(out, "  ", Pad(kind, 8), " ", paint("1;31", "ERROR"),
+                    "  harness error (no verdict on the subject): ", error,
+                    "\n");
   if (trials.empty()) {
-    absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
-                    "  no trial recorded\n");
+    if (error.empty())
+      absl::StrAppend(out, "  ", Pad(kind, 8), " ", PassFail(ok, paint),
+                      "  no trial recorded\n");
     return;
   }
   std::string layout = internal::GroupsText(p);

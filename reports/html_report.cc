@@ -324,6 +324,12 @@ void AppendPlacement(const json& scenario, const json& p, std::string* out) {
   std::string layout = internal::GroupsText(p);
   if (!layout.empty())
     absl::StrAppend(out, "<p class=\"meta mono\">", E(layout), "</p>");
+  std::string error = Str(p, "error");
+  if (!error.empty())
+    absl::StrAppend(out,
+                    "<p class=\"banner\"><b>harness error</b> (no "
+                    "verdict on the subject): ",
+                    E(error), "</p>");
   std::string target = Str(Field(scenario, "fault"), "target");
   const json& trials = Items(p, "trials");
   if (trials.size() > 1) {

@@ -131,13 +131,26 @@ std::string SystemErr(const json& placement) {
 
 void AppendTestcase(const json& scenario, const json& placement,
                     std::string* out, int number = 0) {
+  // A name that stands alone in a CI UI's list: "segfault [thread]".
   std::string name = Str(scenario, "name", "unnamed");
-  std::string test = Str(placement, "placement", "unknown");
-  if (number) absl::StrAppend(&test, " #", number);
+  std::string test =
+      absl::StrCat(name, " [", Str(placement, "placement", "unknown"),
+                   number ? absl::StrCat(" #", number) : "", "]");
   absl::StrAppend(out, "    <testcase classname=\"faultlab.", X(name),
-                  "\" name=\"", X(test), "\" time=\"",
-                  Seconds(PlacementSeconds(placement)), "\">\n");
-  if (!Bool(placement, "passed").value_or(false)) {
+                  "\" name=\"", X(test), "\"");
+  std::string file = Str(scenario, "file");
+  if (!file.empty()) absl::StrAppend(out, " file=\"", X(file), "\"");
+  absl::StrAppend(out, " time=\"", Seconds(PlacementSeconds(placement)),
+                  "\">\n");
+  const std::string error = Str(placement, "error");
+  if (!error.empty()) {
+    // faultlab failed, not the subject: an error, not a failure.
+    std::string message = absl::StrCat("harness error: ", error);
+    for (char& c : message)
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    absl::StrAppend(out, "      <error message=\"", X(message),
+                    "\" type=\"harness\">", X(error), "\n</error>\n");
+  } else if (!Bool(placement, "passed").value_or(false)) {
     std::vector<std::string> failed = internal::FailedChecks(placement);
     // Which trials failed, by seed, and how to rerun one.
     std::vector<std::string> seeds, replays;
@@ -184,20 +197,20 @@ void AppendTestcase(const json& scenario, const json& placement,
 }
 
 std::string SuiteTag(const json& s, int tests, int failures, double seconds,
-                     std::string_view stamp) {
+                     std::string_view stamp, int errors = 0) {
   std::string tag = absl::StrCat(
       "  <testsuite name=\"", X(Str(s, "name", "unnamed")), "\" tests=\"",
-      tests, "\" failures=\"", failures,
-      "\" errors=\"0\" skipped=\"0\" time=\"", Seconds(seconds), "\"");
+      tests, "\" failures=\"", failures, "\" errors=\"", errors,
+      "\" skipped=\"0\" time=\"", Seconds(seconds), "\"");
   if (stamp.size() == 19)
     absl::StrAppend(&tag, " timestamp=\"", X(stamp), "\"");
   return tag;
 }
 
-std::string SuitesTag(int tests, int failures, double seconds) {
+std::string SuitesTag(int tests, int failures, double seconds, int errors = 0) {
   return absl::StrCat("<testsuites name=\"faultlab\" tests=\"", tests,
-                      "\" failures=\"", failures, "\" errors=\"0\" time=\"",
-                      Seconds(seconds), "\"");
+                      "\" failures=\"", failures, "\" errors=\"", errors,
+                      "\" time=\"", Seconds(seconds), "\"");
 }
 
 // The run's start as JUnit's timestamp wants it (no zone letter).
@@ -235,28 +248,33 @@ double JunitSeconds(const json& placement) {
 
 std::string RenderJunit(const json& result) {
   const json& scenarios = Items(result, "scenarios");
-  int tests = 0, failures = 0;
+  int tests = 0, failures = 0, errors = 0;
   double seconds = 0;
   std::string suites;
   const std::string stamp = Stamp(result);
   for (const json& s : scenarios) {
-    int s_tests = 0, s_failures = 0;
+    int s_tests = 0, s_failures = 0, s_errors = 0;
     double s_seconds = 0;
     std::string cases;
     for (const json& p : Items(s, "placements")) {
       ++s_tests;
-      s_failures += Bool(p, "passed").value_or(false) ? 0 : 1;
+      if (!Str(p, "error").empty())
+        ++s_errors;
+      else if (!Bool(p, "passed").value_or(false))
+        ++s_failures;
       s_seconds += PlacementSeconds(p);
       AppendTestcase(s, p, &cases);
     }
-    absl::StrAppend(&suites, SuiteTag(s, s_tests, s_failures, s_seconds, stamp),
-                    ">\n", cases, "  </testsuite>\n");
+    absl::StrAppend(
+        &suites, SuiteTag(s, s_tests, s_failures, s_seconds, stamp, s_errors),
+        ">\n", cases, "  </testsuite>\n");
     tests += s_tests;
     failures += s_failures;
+    errors += s_errors;
     seconds += s_seconds;
   }
-  return absl::StrCat(JunitHead(), SuitesTag(tests, failures, seconds), ">\n",
-                      suites, "</testsuites>\n");
+  return absl::StrCat(JunitHead(), SuitesTag(tests, failures, seconds, errors),
+                      ">\n", suites, "</testsuites>\n");
 }
 
 }  // namespace faultlab::reports

@@ -85,9 +85,11 @@ TEST(JunitReportTest, CountsSuitesCasesAndFailures) {
   EXPECT_TRUE(absl::StrContains(
       xml,
       "<testsuite name=\"deadlock\" tests=\"2\" failures=\"1\" errors=\"0\""));
-  EXPECT_TRUE(absl::StrContains(xml,
-                                "<testcase classname=\"faultlab.segfault\" "
-                                "name=\"thread\" time=\"0.061\">"));
+  EXPECT_TRUE(
+      absl::StrContains(xml,
+                        "<testcase classname=\"faultlab.segfault\" "
+                        "name=\"segfault [thread]\" "
+                        "file=\"scenarios/segfault.yaml\" time=\"0.061\">"));
   EXPECT_TRUE(absl::StrContains(xml,
                                 "<failure message=\"expected others are "
                                 "completed (actual: locker[1] hung); 1 of 1 "
@@ -113,7 +115,9 @@ TEST(JunitReportTest, AGroupingIsATestcaseThatSaysItsProcesses) {
   EXPECT_EQ(CheckWellFormed(xml), "");
   EXPECT_EQ(Count(xml, "<testcase "), 5);
   EXPECT_TRUE(absl::StrContains(
-      xml, "<testcase classname=\"faultlab.segfault\" name=\"split\""));
+      xml,
+      "<testcase classname=\"faultlab.segfault\" name=\"segfault "
+      "[split]\""));
   EXPECT_TRUE(absl::StrContains(
       xml, "<system-out>processes: {producer[0] relay[0]} {sink[0]}\ntrial"));
 }
@@ -184,6 +188,28 @@ TEST(JunitReportTest, RepeatedTrialsNameTheirVerdictsAndFailingSeeds) {
                   "rerun: faultlab run scenarios/segfault.yaml "
                   "--placement thread --seed 44\n"),
             2);  // in the failure and under its trial
+}
+
+TEST(JunitReportTest, AHarnessErrorIsAnErrorNotAFailure) {
+  json r = internal::LoadSampleResult();
+  json& p = r["scenarios"][0]["placements"][1];
+  p["error"] = "spawn: Resource temporarily unavailable";
+  p["passed"] = false;
+  std::string xml = RenderJunit(r);
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<error message=\"harness error: spawn: Resource temporarily "
+      "unavailable\" type=\"harness\">"))
+      << xml;
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<testsuites name=\"faultlab\" tests=\"4\" failures=\"1\" "
+      "errors=\"1\""));
+  EXPECT_TRUE(absl::StrContains(
+      xml,
+      "<testsuite name=\"segfault\" tests=\"2\" failures=\"0\" "
+      "errors=\"1\""));
+  EXPECT_EQ(Count(xml, "<failure "), 1);  // the deadlock scenario's
 }
 
 }  // namespace

@@ -142,8 +142,9 @@ expect:
   std::ifstream in(junit);
   std::string xml((std::istreambuf_iterator<char>(in)),
                   std::istreambuf_iterator<char>());
-  EXPECT_NE(xml.find("<testcase classname=\"faultlab.wrong\" name=\"pair\""),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find("<testcase classname=\"faultlab.wrong\" name=\"wrong [pair]\""),
+      std::string::npos)
       << xml;
 }
 
