@@ -141,8 +141,10 @@ struct TrialBench {
         pl(*s.FindPlacement(placement)),
         runner(launcher, {.worker_exe = exe}, -1),
         sym(sym) {}
-  // Wall time of one trial; its crash -> reaped latency into *latency.
-  double Once(uint64_t seed, std::vector<double>* latency = nullptr) {
+  // Wall time of one trial; its crash -> supervisor-knows latency into
+  // *latency, crash -> reaped into *reaped.
+  double Once(uint64_t seed, std::vector<double>* latency = nullptr,
+              std::vector<double>* reaped = nullptr) {
     uint64_t t0 = NowNs();
     absl::StatusOr<TrialObservation> obs = runner.Run(s, MakePlan(s, pl, seed));
     if (!obs.ok()) return -1;
@@ -150,6 +152,9 @@ struct TrialBench {
     double ns = double(NowNs() - t0);
     if (latency && t.detection_latency_ms)
       latency->push_back(*t.detection_latency_ms * 1e6);
+    for (const ProcessResult& p : t.processes)
+      if (reaped && p.signal && p.died_ms && p.detected_ms)
+        reaped->push_back((*p.detected_ms - *p.died_ms) * 1e6);
     return ns;
   }
   Scenario s;
@@ -210,13 +215,14 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   TrialBench exec_thread(kCrash, "thread", exec.get(), worker_exe, &sym);
   TrialBench one(IdleWorkers(1), "process", launcher, worker_exe, &sym);
   TrialBench eight(IdleWorkers(8), "process", launcher, worker_exe, &sym);
-  std::vector<double> bare, fast, safe, th, pr, ex, floor, lat_t, lat_p, w1,
-      w8;
+  std::vector<double> bare, fast, safe, th, pr, ex, floor, lat_t, lat_p, w1, w8,
+      reap_t;
   for (int r = 0; r < rounds; ++r) {
     Probe(probe, "bare", batch, &bare);
     Death(death, "fast", batch, &fast);
     Death(death, "threadsafe", batch, &safe);
-    for (int i = 0; i < batch; ++i) th.push_back(thread.Once(i, &lat_t));
+    for (int i = 0; i < batch; ++i)
+      th.push_back(thread.Once(i, &lat_t, &reap_t));
     for (int i = 0; i < batch; ++i) pr.push_back(process.Once(i, &lat_p));
     for (int i = 0; i < batch; ++i) ex.push_back(exec_thread.Once(i));
     Probe(probe, "pidfd", batch, &floor);
@@ -236,6 +242,7 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   Row("faultlab: crash -> supervisor knows, thread", Median(lat_t), f, "floor");
   Row("faultlab: crash -> supervisor knows, process", Median(lat_p), f,
       "floor");
+  Row("faultlab: crash -> subject reaped, thread", Median(reap_t), f, "floor");
   const double m1 = Median(w1), m8 = Median(w8);
   Row("faultlab: 1 idle worker, process placement", m1);
   Row("faultlab: 8 idle workers, process placement", m8, m1, "1 worker");

@@ -566,8 +566,13 @@ TrialResult Classifier::Run() {
       if (abnormal && !t.detection_latency_ms) {
         uint64_t from =
             crashed_ >= 0 ? sb_.workers[crashed_].crash.t_ns : fault_ns;
-        if (from && p.detected_ns > from)
-          t.detection_latency_ms = double(p.detected_ns - from) / 1e6;
+        // The supervisor knows of a crash when its handler says so, or at
+        // the latest when the process is reaped.
+        uint64_t knew = p.detected_ns;
+        if (crashed_ >= 0 && obs_.crash_seen_ns && obs_.crash_seen_ns < knew)
+          knew = obs_.crash_seen_ns;
+        if (from && knew > from)
+          t.detection_latency_ms = double(knew - from) / 1e6;
       }
     }
     t.processes.push_back(pr);

@@ -83,6 +83,8 @@ struct TrialObservation {
   uint64_t start_ns = 0, end_ns = 0;
   bool deadline_hit = false;
   bool interrupted = false;
+  // When the supervisor's poll saw a crash handler's notification (0: none).
+  uint64_t crash_seen_ns = 0;
   HangReport hang;
   std::string stderr_text;  // last lines the subjects wrote
 

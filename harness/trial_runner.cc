@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
@@ -152,6 +153,7 @@ class Trial {
   // down (a worker thread that sees EOF from a sibling process already gone
   // while its own process runs its SIGTERM handler) is no part of the trial.
   std::unique_ptr<Scoreboard> frozen_;
+  UniqueFd crash_notify_;  // eventfd every subject's crash handler bumps
   pid_t pgid_ = 0;
 };
 
@@ -165,6 +167,8 @@ absl::Status Trial::Start() {
   if (absl::Status st = CreateChannels(s_, &channels); !st.ok()) return st;
   stderr_.reset(memfd_create("faultlab-stderr", MFD_CLOEXEC));
   if (!stderr_) return ErrnoStatus("memfd_create", "stderr");
+  crash_notify_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!crash_notify_) return ErrnoStatus("eventfd", "crash notification");
   obs_.start_ns = MonotonicNs();
   sb->header.epoch_ns = obs_.start_ns;
   for (const std::vector<int>& group : obs_.plan.processes) {
@@ -174,6 +178,7 @@ absl::Status Trial::Start() {
     for (int w : group) absl::StrAppend(&list, list.empty() ? "" : ",", w);
     req.args = {list};
     req.fds.push_back({obs_.board->fd(), kScoreboardFd});
+    req.fds.push_back({crash_notify_.get(), kCrashNotifyFd});
     for (size_t c = 0; c < s_.channels.size(); ++c) {
       for (int end = 0; end < 2; ++end) {
         int holder = end == 0 ? s_.channels[c].from : s_.channels[c].to;
@@ -354,9 +359,17 @@ void Trial::Watch() {
     for (size_t i = 0; i < pidfds_.size(); ++i)
       if (pidfds_[i])
         fds.push_back({pidfds_[i].get(), POLLIN, 0}), who.push_back(i);
+    const size_t notify_at = fds.size();
+    if (!obs_.crash_seen_ns) fds.push_back({crash_notify_.get(), POLLIN, 0});
     if (signal_fd_ >= 0) fds.push_back({signal_fd_, POLLIN, 0});
     RetryEintr([&] { return poll(fds.data(), fds.size(), opts_.tick_ms); });
     uint64_t now = MonotonicNs();
+    if (!obs_.crash_seen_ns && fds[notify_at].revents) {
+      obs_.crash_seen_ns = now;  // a crash handler has started
+      uint64_t count;
+      ssize_t ignored = read(crash_notify_.get(), &count, sizeof count);
+      (void)ignored;
+    }
     for (size_t k = 0; k < who.size(); ++k)
       if (fds[k].revents) OnExit(who[k]);
     for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);

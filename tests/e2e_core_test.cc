@@ -49,6 +49,12 @@ TEST(E2eCoreTest, SegfaultTakesTheWholeProcessButNotSeparateOnes) {
   // One process holds every worker.
   EXPECT_EQ(t["processes"].size(), 1u);
   EXPECT_EQ(t["processes"][0]["signal"], "SIGSEGV");
+  // The crash handler tells the supervisor as it starts (an eventfd), so
+  // the supervisor knew of the crash before it could reap the process.
+  const json& proc = t["processes"][0];
+  EXPECT_LT(t["detection_latency_ms"].get<double>(),
+            proc["detected_ms"].get<double>() - proc["died_ms"].get<double>())
+      << t.dump();
 
   const json& p = Trial(r.json, "process");
   EXPECT_EQ(p["blast_radius"], 0);

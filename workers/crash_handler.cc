@@ -66,8 +66,16 @@ void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
       info && info->si_code > 0 ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
   rec.tid = Gettid();
   prctl(PR_GET_NAME, rec.thread, 0, 0, 0);
-  rec.t_ns = MonotonicNs();
+  if (!rec.t_ns || sig == 0) rec.t_ns = MonotonicNs();
   Unwind(ucontext, rec);
+}
+
+// Tells the supervisor a crash has begun (write() is async-signal-safe; a
+// host started without the descriptor just gets EBADF).
+void NotifyCrash() {
+  const uint64_t one = 1;
+  ssize_t ignored = write(kCrashNotifyFd, &one, sizeof one);
+  (void)ignored;
 }
 
 // The first thread of this process to crash; per process, not in the
@@ -115,6 +123,8 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
     int w = t_worker;
     if (w >= 0) {
       CrashRecord& rec = g_sb->workers[w].crash;
+      rec.t_ns = MonotonicNs();
+      NotifyCrash();
       FillRecord(rec, sig, info, ucontext);
       rec.present.store(1);
     }

@@ -30,6 +30,9 @@ inline constexpr int kMaxLocks = 8;
 // One fault per worker at most, so a trial has at most this many.
 inline constexpr int kMaxFaults = kMaxWorkers;
 inline constexpr int kScoreboardFd = 3;
+// An eventfd the crash handler bumps the moment a crash begins, before it
+// unwinds, so the supervisor knows without waiting for the process to die.
+inline constexpr int kCrashNotifyFd = 4;
 // Sent by the supervisor to a worker thread (tgkill) to make it unwind its
 // own stack into WorkerSlot::snapshot.
 inline constexpr int kStackSignal = 35;  // SIGRTMIN+1 on glibc
