@@ -25,6 +25,55 @@ std::string DefaultWorkerExe() {
   return self.substr(0, self.rfind('/') + 1) + "faultlab-worker";
 }
 
+// A count from `text` in [lo, hi], or -1.
+long Count(const std::string& text, long lo, long hi) {
+  char* end = nullptr;
+  errno = 0;
+  long v = text.empty() ? -1 : std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || errno || v < lo || v > hi) return -1;
+  return v;
+}
+
+// --shard K/N, else the sharding environment of Bazel (TEST_*, which also
+// names a status file to touch) or of GoogleTest (GTEST_*). "" or an error.
+std::string SetShard(const std::string& flag, faultlab::RunOptions* run) {
+  if (!flag.empty()) {
+    size_t slash = flag.find('/');
+    long n = slash == std::string::npos
+                 ? -1
+                 : Count(flag.substr(slash + 1), 1, 1000000);
+    long k = n < 0 ? -1 : Count(flag.substr(0, slash), 1, n);
+    if (k < 0)
+      return absl::StrCat("--shard ", flag,
+                          ": expected K/N with 1 <= K <= N, e.g. 1/4");
+    run->sharded = true;
+    run->shard_index = int(k - 1);
+    run->shard_total = int(n);
+    return "";
+  }
+  for (const char* prefix : {"TEST_", "GTEST_"}) {
+    std::string total_var = absl::StrCat(prefix, "TOTAL_SHARDS");
+    std::string index_var = absl::StrCat(prefix, "SHARD_INDEX");
+    const char* total = std::getenv(total_var.c_str());
+    const char* index = std::getenv(index_var.c_str());
+    if (!total && !index) continue;
+    long n = total ? Count(total, 1, 1000000) : -1;
+    long k = index && n > 0 ? Count(index, 0, n - 1) : -1;
+    if (n < 0 || k < 0)
+      return absl::StrCat(total_var, "=", total ? total : "(unset)", " ",
+                          index_var, "=", index ? index : "(unset)",
+                          ": expected 0 <= index < total");
+    run->sharded = true;
+    run->shard_index = int(k);
+    run->shard_total = int(n);
+    if (std::string(prefix) == "TEST_")
+      if (const char* status = std::getenv("TEST_SHARD_STATUS_FILE"))
+        run->shard_status_file = status;
+    return "";
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,6 +112,12 @@ int main(int argc, char** argv) {
                     "run, and run nothing");
   run_cmd->add_flag("--fail-fast", run.fail_fast,
                     "stop once a placement can no longer pass");
+  std::string shard;
+  run_cmd->add_option(
+      "--shard", shard,
+      "run only shard K of N (1-based, e.g. 2/4): every Nth trial of the "
+      "whole run; without it, TEST_TOTAL_SHARDS/TEST_SHARD_INDEX (Bazel) or "
+      "GTEST_TOTAL_SHARDS/GTEST_SHARD_INDEX (0-based) are obeyed");
   run_cmd->add_option("--placement", placement,
                       "thread, process, both, or placement names the "
                       "scenarios give, comma-separated (default: every "
@@ -119,10 +174,18 @@ int main(int argc, char** argv) {
   auto* list_cmd = app.add_subcommand(
       "list", "list channels, faults, roles, policies, outcomes");
 
-  std::string report_json, report_html, report_junit;
-  auto* report_cmd = app.add_subcommand("report", "re-render a result JSON");
-  report_cmd->add_option("results", report_json, "result JSON from run --json")
+  std::vector<std::string> report_inputs;
+  std::string report_html, report_junit, report_json;
+  auto* report_cmd = app.add_subcommand(
+      "report",
+      "re-render a result JSON, or merge the shards of one run into one");
+  report_cmd
+      ->add_option("results", report_inputs,
+                   "result JSON from run --json; several: the shards of one "
+                   "run, merged")
       ->required();
+  report_cmd->add_option("--json", report_json,
+                         "write the (merged) result JSON here");
   report_cmd->add_option("--html", report_html, "write the HTML report here");
   report_cmd->add_option("--junit", report_junit, "write JUnit XML here");
 
@@ -144,6 +207,10 @@ int main(int argc, char** argv) {
         run.placements.insert(run.placements.end(), {"thread", "process"});
       else if (!name.empty())
         run.placements.push_back(name);
+    }
+    if (std::string err = SetShard(shard, &run); !err.empty()) {
+      std::cerr << "faultlab: " << err << "\n";
+      return 2;
     }
     if (*seed_opt) run.seed = std::strtoull(seed.c_str(), nullptr, 10);
     run.worker_exe = DefaultWorkerExe();
@@ -167,6 +234,7 @@ int main(int argc, char** argv) {
   if (*validate_cmd) return faultlab::ValidateCommand(validate_files);
   if (*list_cmd) return faultlab::ListCommand();
   if (*report_cmd)
-    return faultlab::ReportCommand(report_json, report_html, report_junit);
+    return faultlab::ReportCommand(report_inputs, report_html, report_junit,
+                                   report_json);
   return 2;
 }

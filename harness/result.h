@@ -180,12 +180,20 @@ struct RunResult {
   std::string started;  // ISO 8601 UTC
   std::string command;
   std::optional<uint64_t> seed_override;
+  // This run is shard `index` (0-based) of `total`: it ran the trials of the
+  // whole run whose run_index % total == index.
+  struct Shard {
+    int index = 0, total = 1;
+  };
+  std::optional<Shard> shard;
+  int64_t trials_planned = 0;  // trials of the whole (unsharded) run
   bool complete = false;
   std::vector<ScenarioResult> scenarios;
   bool passed() const;
 };
 
 nlohmann::json ToJson(const RunResult& r);
+nlohmann::json ShardJson(const RunResult& r);  // {"index", "total"} or null
 nlohmann::json ToJson(const ScenarioResult& s);
 // Parts of the same document, for a file written as trials finish.
 nlohmann::json ToJson(const TrialResult& t);

@@ -221,6 +221,11 @@ json ToJson(const ScenarioResult& s) {
           {"placements", placements}};
 }
 
+json ShardJson(const RunResult& r) {
+  if (!r.shard) return nullptr;
+  return {{"index", r.shard->index}, {"total", r.shard->total}};
+}
+
 json ToJson(const RunResult& r) {
   json scenarios = json::array();
   for (const ScenarioResult& s : r.scenarios) scenarios.push_back(ToJson(s));
@@ -229,6 +234,8 @@ json ToJson(const RunResult& r) {
           {"started", r.started},
           {"command", r.command},
           {"seed_override", Opt(r.seed_override)},
+          {"shard", ShardJson(r)},
+          {"trials_planned", r.trials_planned},
           {"complete", r.complete},
           {"passed", r.passed()},
           {"scenarios", scenarios}};

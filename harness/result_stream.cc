@@ -119,6 +119,8 @@ class ResultStream::JsonFile {
         "  \"started\": ", Dump(run.started),
         ",\n  \"command\": ", Dump(run.command), ",\n  \"seed_override\": ",
         run.seed_override ? Dump(*run.seed_override) : "null",
+        ",\n  \"shard\": ", Indent(ShardJson(run), 2),
+        ",\n  \"trials_planned\": ", run.trials_planned,
         ",\n  \"scenarios\": [");
     return file_.Append(head, RunClose(run, false));
   }

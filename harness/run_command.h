@@ -39,6 +39,11 @@ struct RunOptions {
   std::vector<std::string> filters;
   bool list = false;       // print what would run, run nothing
   bool fail_fast = false;  // stop once a placement can no longer pass
+  // Run only shard `shard_index` (0-based) of `shard_total`: the trials whose
+  // position in the whole run is shard_index modulo shard_total.
+  int shard_index = 0, shard_total = 1;
+  bool sharded = false;           // --shard or a sharding environment
+  std::string shard_status_file;  // touched when set (Bazel's protocol)
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a
@@ -47,8 +52,12 @@ int RunCommand(const RunOptions& opts);
 // `inputs`: files, or directories standing for their *.yaml files.
 int ValidateCommand(const std::vector<std::string>& inputs);
 int ListCommand();
-int ReportCommand(const std::string& json_path, const std::string& html_path,
-                  const std::string& junit_path);
+// Re-renders one result, or merges several (the shards of one run) into
+// the result the unsharded run would have had, then renders it; `out_json`
+// writes the (merged) result.
+int ReportCommand(const std::vector<std::string>& json_paths,
+                  const std::string& html_path, const std::string& junit_path,
+                  const std::string& out_json);
 
 // Writes via a temporary file and rename(), so readers never see half a file.
 bool WriteFileAtomic(const std::string& path, const std::string& content);
