@@ -483,6 +483,7 @@ int RunCommand(const RunOptions& opts) {
                                                        .verbose = opts.verbose})
                 << std::flush;
   };
+  PlacementTally tally;  // of the placement being run
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
     const Scenario& s = scenarios[task.scenario];
@@ -494,8 +495,10 @@ int RunCommand(const RunOptions& opts) {
     ScenarioResult& sr = run.scenarios.back();
     const PlacementSpec& spec = s.placements[task.placement];
     if (i == 0 || tasks[i - 1].scenario != task.scenario ||
-        tasks[i - 1].placement != task.placement)
+        tasks[i - 1].placement != task.placement) {
       sr.placements.push_back(NewPlacementResult(s, spec));
+      tally = PlacementTally();
+    }
     PlacementResult& pr = sr.placements.back();
     if (!obs->ok()) {
       // Faultlab's own failure, never the subject's outcome: recorded as an
@@ -530,7 +533,8 @@ int RunCommand(const RunOptions& opts) {
     }
     JudgeTrial(&t);
     pr.trials.push_back(std::move(t));
-    JudgePlacement(&pr);
+    tally.Add(pr.trials.back());
+    JudgePlacement(tally, &pr);
     sr.passed = std::all_of(sr.placements.begin(), sr.placements.end(),
                             [](const PlacementResult& p) { return p.passed; });
     outputs.Add(run, pr.trials.back().checks);

@@ -51,59 +51,56 @@ void JudgeTrial(TrialResult* t) {
   for (const CheckResult& c : t->checks) t->passed = t->passed && c.passed;
 }
 
-void JudgePlacement(PlacementResult* p) {
-  const int n = int(p->trials.size());
-  // Checks by their text, in the order the first trial listed them. A check
-  // a trial does not list counts as held there (a check that is only listed
-  // when it fails, such as "the fault fired", still counts every trial).
-  struct Tally {
-    double required_rate = 1.0;
-    int failed = 0;
-    std::vector<std::pair<std::string, int>> actuals;
-  };
-  std::vector<std::string> order;
-  std::map<std::string, Tally> tally;
+void PlacementTally::Add(const TrialResult& t) {
+  ++trials_;
+  if (t.passed) {
+    ++passed_trials_;
+  } else {
+    failing_seeds_.push_back(t.seed);
+  }
+  // Checks by their text. A check a trial does not list counts as held
+  // there (a check that is only listed when it fails, such as "the fault
+  // fired", still counts every trial).
+  for (const CheckResult& c : t.checks) {
+    auto [it, fresh] = checks_.try_emplace(c.check);
+    if (fresh) order_.push_back(c.check);
+    Check& k = it->second;
+    k.required_rate = std::min(k.required_rate, c.required_rate);
+    if (!c.passed) ++k.failed;
+    auto a = std::find_if(k.actuals.begin(), k.actuals.end(),
+                          [&](const auto& x) { return x.first == c.actual; });
+    if (a == k.actuals.end()) {
+      k.actuals.emplace_back(c.actual, 1);
+    } else {
+      ++a->second;
+    }
+  }
+  for (const WorkerResult& w : t.workers) {
+    if (!outcomes_.count(w.name)) workers_.push_back(w.name);
+    ++outcomes_[w.name][w.outcome];
+  }
+}
+
+void JudgePlacement(const PlacementTally& tally, PlacementResult* p) {
+  const int n = tally.trials_;
   PlacementSummary& sum = p->summary;
   sum = PlacementSummary{};
   sum.trials = n;
-  std::vector<std::string> workers;
-  std::map<std::string, std::map<Outcome, int>> outcomes;
-  for (const TrialResult& t : p->trials) {
-    if (t.passed) {
-      ++sum.passed_trials;
-    } else {
-      sum.failing_seeds.push_back(t.seed);
-    }
-    for (const CheckResult& c : t.checks) {
-      auto [it, fresh] = tally.try_emplace(c.check);
-      if (fresh) order.push_back(c.check);
-      Tally& k = it->second;
-      k.required_rate = std::min(k.required_rate, c.required_rate);
-      if (!c.passed) ++k.failed;
-      auto a = std::find_if(k.actuals.begin(), k.actuals.end(),
-                            [&](const auto& x) { return x.first == c.actual; });
-      if (a == k.actuals.end()) {
-        k.actuals.emplace_back(c.actual, 1);
-      } else {
-        ++a->second;
-      }
-    }
-    for (const WorkerResult& w : t.workers) {
-      if (!outcomes.count(w.name)) workers.push_back(w.name);
-      ++outcomes[w.name][w.outcome];
-    }
-  }
+  sum.passed_trials = tally.passed_trials_;
+  sum.failing_seeds = tally.failing_seeds_;
   sum.pass_interval = Wilson95(sum.passed_trials, n);
-  for (const std::string& w : workers) {
+  for (const std::string& w : tally.workers_) {
     WorkerOutcomes wo{w, {}};
+    const std::map<Outcome, int>& counts = tally.outcomes_.at(w);
     for (Outcome o : kAllOutcomes)
-      if (int c = outcomes[w][o]) wo.counts.emplace_back(o, c);
+      if (auto it = counts.find(o); it != counts.end() && it->second)
+        wo.counts.emplace_back(o, it->second);
     sum.outcomes.push_back(std::move(wo));
   }
   p->expectations.clear();
   p->passed = true;
-  for (const std::string& name : order) {
-    const Tally& k = tally[name];
+  for (const std::string& name : tally.order_) {
+    const PlacementTally::Check& k = tally.checks_.at(name);
     PlacementCheck c;
     c.check = name;
     c.required_rate = k.required_rate;
@@ -115,6 +112,12 @@ void JudgePlacement(PlacementResult* p) {
     p->passed = p->passed && c.passed;
     p->expectations.push_back(std::move(c));
   }
+}
+
+void JudgePlacement(PlacementResult* p) {
+  PlacementTally tally;
+  for (const TrialResult& t : p->trials) tally.Add(t);
+  JudgePlacement(tally, p);
 }
 
 }  // namespace faultlab

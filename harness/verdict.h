@@ -7,6 +7,8 @@
 #ifndef FAULTLAB_HARNESS_VERDICT_H_
 #define FAULTLAB_HARNESS_VERDICT_H_
 
+#include <map>
+#include <string>
 #include <vector>
 
 #include "harness/result.h"
@@ -23,6 +25,29 @@ void JudgeTrial(TrialResult* t);
 // Fills p->expectations, p->passed and p->summary from p->trials (each
 // already judged, its checks carrying their required rates).
 void JudgePlacement(PlacementResult* p);
+
+// The same verdict kept up as trials come: Add() each judged trial once,
+// then JudgePlacement(tally, p) costs the same after the 400th trial as
+// after the 1st (a run judges its placement after every trial).
+class PlacementTally {
+ public:
+  void Add(const TrialResult& t);
+
+ private:
+  friend void JudgePlacement(const PlacementTally& tally, PlacementResult* p);
+  struct Check {
+    double required_rate = 1.0;
+    int failed = 0;
+    std::vector<std::pair<std::string, int>> actuals;  // text, trials
+  };
+  int trials_ = 0, passed_trials_ = 0;
+  std::vector<uint64_t> failing_seeds_;
+  std::vector<std::string> order_;  // checks, as the first trial listed them
+  std::map<std::string, Check> checks_;
+  std::vector<std::string> workers_;  // in order of first appearance
+  std::map<std::string, std::map<Outcome, int>> outcomes_;
+};
+void JudgePlacement(const PlacementTally& tally, PlacementResult* p);
 
 }  // namespace faultlab
 

@@ -122,5 +122,33 @@ TEST(JudgePlacementTest, OneTrialKeepsItsPlainActual) {
   EXPECT_TRUE(p.summary.failing_seeds.empty());
 }
 
+// What a run does after every trial (a tally kept up) and what judging the
+// whole placement at once gives agree after each trial.
+TEST(JudgePlacementTest, TallyKeptUpAgreesWithJudgingEveryTrialAgain) {
+  PlacementResult running, whole;
+  PlacementTally tally;
+  for (uint64_t s = 1; s <= 12; ++s) {
+    TrialResult t =
+        Trial(s, s % 5 == 0 ? Outcome::kCompleted : Outcome::kCrashed, 0.8);
+    running.trials.push_back(t);
+    whole.trials.push_back(t);
+    tally.Add(running.trials.back());
+    JudgePlacement(tally, &running);
+    JudgePlacement(&whole);
+    EXPECT_EQ(running.passed, whole.passed) << "after trial " << s;
+    EXPECT_EQ(running.summary.failing_seeds, whole.summary.failing_seeds);
+    ASSERT_EQ(running.expectations.size(), whole.expectations.size());
+    for (size_t c = 0; c < whole.expectations.size(); ++c) {
+      EXPECT_EQ(running.expectations[c].actual, whole.expectations[c].actual);
+      EXPECT_EQ(running.expectations[c].held, whole.expectations[c].held);
+      EXPECT_EQ(running.expectations[c].passed, whole.expectations[c].passed);
+    }
+    ASSERT_EQ(running.summary.outcomes.size(), whole.summary.outcomes.size());
+    EXPECT_EQ(running.summary.outcomes[0].counts,
+              whole.summary.outcomes[0].counts);
+    EXPECT_EQ(running.summary.passed_trials, whole.summary.passed_trials);
+  }
+}
+
 }  // namespace
 }  // namespace faultlab
