@@ -1,6 +1,7 @@
 // faultlab: the supervisor's command line. It never runs worker code.
 #include <limits.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,41 @@ std::string DefaultWorkerExe() {
   if (n <= 0) return "faultlab-worker";
   std::string self(buf, n);
   return self.substr(0, self.rfind('/') + 1) + "faultlab-worker";
+}
+
+bool Set(const char* var) {
+  const char* v = std::getenv(var);
+  return v && *v;
+}
+
+bool Dumb() {
+  const char* term = std::getenv("TERM");
+  return term && std::string(term) == "dumb";
+}
+
+// --color=auto follows the conventions of no-color.org and force-color.org:
+// NO_COLOR (non-empty) turns colour off, FORCE_COLOR (non-empty, not 0) on
+// even without a terminal; NO_COLOR wins when both are set. An explicit
+// always/never overrides both.
+bool UseColor(const std::string& when) {
+  if (when == "always") return true;
+  if (when == "never") return false;
+  if (Set("NO_COLOR")) return false;
+  if (Set("FORCE_COLOR") && std::string(std::getenv("FORCE_COLOR")) != "0")
+    return true;
+  return isatty(1) && !Dumb();
+}
+
+// The terminal's columns when stdout is one (else COLUMNS, else no limit).
+size_t TerminalWidth() {
+  winsize ws{};
+  if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+    return ws.ws_col;
+  if (const char* c = std::getenv("COLUMNS")) {
+    long n = std::strtol(c, nullptr, 10);
+    if (n > 0 && n < 100000) return size_t(n);
+  }
+  return 0;
 }
 
 // A count from `text` in [lo, hi], or -1.
@@ -156,7 +192,13 @@ int main(int argc, char** argv) {
                    "pre-started worker host, the default) or exec (fork + "
                    "exec per subject)")
       ->check(CLI::IsMember({"fork-server", "exec"}));
-  run_cmd->add_flag("--color", run.color, "colour the console table");
+  std::string color = "auto";
+  run_cmd
+      ->add_flag("--color{always}", color,
+                 "colour the console: auto (a terminal, unless NO_COLOR is "
+                 "set or FORCE_COLOR asks for it anyway), always, never; "
+                 "--color alone is always")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
   run_cmd->add_flag("--strict", run.strict,
                     "fail a placement the scenario states no expectation for");
@@ -217,7 +259,9 @@ int main(int argc, char** argv) {
     run.command_line = "faultlab";
     for (int i = 1; i < argc; ++i)
       absl::StrAppend(&run.command_line, " ", argv[i]);
-    run.color = run.color && isatty(1);
+    run.color = UseColor(color);
+    run.progress_tty = isatty(2) && !Dumb();
+    run.width = TerminalWidth();
     return faultlab::RunCommand(run);
   }
   if (*bench_cmd) {

@@ -25,6 +25,7 @@
 #include "harness/expectations.h"
 #include "harness/launcher.h"
 #include "harness/merge.h"
+#include "harness/progress.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
@@ -358,6 +359,46 @@ bool TouchFile(const std::string& path) {
   return true;
 }
 
+// "segfault [thread]", the task after i, for the progress line.
+std::string NextLabel(const std::vector<Scenario>& scenarios,
+                      const std::vector<Task>& tasks, size_t i) {
+  if (i + 1 >= tasks.size()) return "";
+  const Task& t = tasks[i + 1];
+  const Scenario& s = scenarios[t.scenario];
+  return absl::StrCat(s.name, " [", s.placements[t.placement].name, "]");
+}
+
+// The end of a run: every placement that failed or erred, with its failing
+// seeds and the command that reruns the first, so a long log ends with what
+// to look at (also with -q).
+void PrintRecap(const RunResult& run, bool color) {
+  std::string out;
+  for (const ScenarioResult& s : run.scenarios)
+    for (const PlacementResult& p : s.placements) {
+      if (p.passed && !p.error) continue;
+      const std::string what = absl::StrCat(s.name, " [", p.placement, "]");
+      if (p.error) {
+        absl::StrAppend(&out, "  ", color ? "\x1b[1;31mERROR\x1b[0m" : "ERROR",
+                        " ", what, ": harness error: ", *p.error, "\n");
+        continue;
+      }
+      std::vector<std::string> seeds;
+      for (uint64_t seed : p.summary.failing_seeds)
+        seeds.push_back(absl::StrCat(seed));
+      absl::StrAppend(&out, "  ", color ? "\x1b[1;31mFAIL\x1b[0m" : "FAIL",
+                      "  ", what, "  ",
+                      p.summary.trials - p.summary.passed_trials, "/",
+                      p.summary.trials, " trials failed");
+      if (!seeds.empty())
+        absl::StrAppend(&out, ", seed", seeds.size() == 1 ? " " : "s ",
+                        absl::StrJoin(seeds, ", "),
+                        "\n    rerun: faultlab run ", s.file, " --placement ",
+                        p.placement, " --seed ", seeds[0]);
+      absl::StrAppend(&out, "\n");
+    }
+  if (!out.empty()) std::cout << "faultlab: not as expected:\n" << out;
+}
+
 // How many trials of task i's placement this run has.
 int PlannedTrials(const std::vector<Task>& tasks, size_t i) {
   int n = 0;
@@ -475,13 +516,17 @@ int RunCommand(const RunOptions& opts) {
   if (!outputs.Open(run)) return 2;
 
   TrialPool pool(&runner, scenarios, tasks, opts.jobs);
+  Progress progress(stderr, tasks.size(), opts.progress_tty, !opts.quiet);
   size_t printed = 0;  // scenarios whose table is out
   auto print_scenario = [&](const ScenarioResult& sr) {
     ++printed;
+    progress.Clear();
     if (!opts.quiet && !sr.placements.empty())
       std::cout << reports::RenderConsole(ToJson(sr), {.color = opts.color,
-                                                       .verbose = opts.verbose})
+                                                       .verbose = opts.verbose,
+                                                       .width = opts.width})
                 << std::flush;
+    progress.ScenarioDone(sr.name);
   };
   PlacementTally tally;  // of the placement being run
   for (size_t i = 0; i < tasks.size(); ++i) {
@@ -538,6 +583,7 @@ int RunCommand(const RunOptions& opts) {
     sr.passed = std::all_of(sr.placements.begin(), sr.placements.end(),
                             [](const PlacementResult& p) { return p.passed; });
     outputs.Add(run, pr.trials.back().checks);
+    progress.Trial(!pr.trials.back().passed, NextLabel(scenarios, tasks, i));
     const bool doomed =
         opts.fail_fast && CannotPass(pr, PlannedTrials(tasks, i));
     if (doomed || i + 1 == tasks.size() ||
@@ -553,11 +599,15 @@ int RunCommand(const RunOptions& opts) {
   if (printed < run.scenarios.size()) print_scenario(run.scenarios.back());
   run.complete = !runner.interrupted() && !harness_error && !stopped_early;
   if (!outputs.Finish(run)) harness_error = true;
+  progress.Clear();
   if (runner.interrupted()) {
     std::cerr << "faultlab: interrupted; every subject was killed and reaped\n";
     return 130;
   }
-  if (harness_error) return 2;
+  if (harness_error) {
+    PrintRecap(run, opts.color);
+    return 2;
+  }
   int passed = 0, failed = 0;
   for (const ScenarioResult& s : run.scenarios)
     for (const PlacementResult& p : s.placements)
@@ -568,6 +618,7 @@ int RunCommand(const RunOptions& opts) {
     std::cout << "faultlab: --fail-fast: stopped at the first placement that "
                  "could no longer pass; "
               << stopped_early << " trial(s) not run\n";
+  PrintRecap(run, opts.color);
   return run.passed() ? 0 : 1;
 }
 

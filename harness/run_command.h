@@ -27,7 +27,9 @@ struct RunOptions {
   std::string json_path, junit_path, html_path, out_dir;
   std::string worker_exe;
   std::string command_line;
-  bool color = false;
+  bool color = false;         // ANSI colours on stdout (--color, resolved)
+  bool progress_tty = false;  // stderr is a terminal: progress in place
+  size_t width = 0;           // terminal columns for the tables; 0: no limit
   bool quiet = false;
   // A placement without `expect:` fails instead of passing with a flag.
   bool strict = false;

@@ -48,7 +48,21 @@ std::string Pad(const std::string& s, size_t width) {
 
 // Worker rows; the outcome column is padded before colouring so ANSI codes
 // do not disturb the alignment.
-void AppendWorkers(const json& trial, const Painter& paint, std::string* out) {
+// At most `cols` code points of `s`, the last of them "…" when cut.
+std::string Fit(const std::string& s, size_t cols) {
+  if (DisplayWidth(s) <= cols) return s;
+  std::string out;
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    bool starts = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (starts && ++n > cols - 1) break;
+    out += s[i];
+  }
+  return out + "…";
+}
+
+void AppendWorkers(const json& trial, const Painter& paint, size_t max_width,
+                   std::string* out) {
   std::vector<std::vector<std::string>> rows = {
       {"worker", "outcome", "pid", "signal", "detail"}};
   for (const json& w : Items(trial, "workers")) {
@@ -71,7 +85,13 @@ void AppendWorkers(const json& trial, const Painter& paint, std::string* out) {
       if (i == 0) cell = paint("2", cell);
       absl::StrAppend(&line, cell);
     }
-    absl::StrAppend(&line, i == 0 ? paint("2", r[4]) : r[4]);
+    // The detail column takes what the terminal has left (at least 12).
+    size_t used = 4;
+    for (size_t c = 0; c < 4; ++c) used += width[c] + 2;
+    std::string detail = r[4];
+    if (max_width > 0)
+      detail = Fit(detail, max_width > used + 12 ? max_width - used : 12);
+    absl::StrAppend(&line, i == 0 ? paint("2", detail) : detail);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     absl::StrAppend(out, line, "\n");
   }
@@ -162,9 +182,10 @@ std::string SeedsText(const json& trials) {
                       seeds.size() > 8 ? ", …" : "");
 }
 
-void AppendTrialBody(const json& t, const Painter& paint, std::string* out) {
+void AppendTrialBody(const json& t, const Painter& paint, size_t width,
+                     std::string* out) {
   AppendFaults(t, out);
-  AppendWorkers(t, paint, out);
+  AppendWorkers(t, paint, width, out);
   AppendCrash(Field(t, "crash"), out);
   AppendHang(Field(t, "hang"), out);
 }
@@ -246,7 +267,7 @@ void AppendPlacement(const json& scenario, const json& p,
     bool t_ok = internal::TrialPassed(p, t);
     AppendTrialLine(kind, t, ok, target, paint, out);
     absl::StrAppend(out, "\n");
-    AppendTrialBody(t, paint, out);
+    AppendTrialBody(t, paint, opts.width, out);
     AppendFailedTrialChecks(p, t, paint, out);
     if (!t_ok) replays.push_back(internal::ReplayCommand(scenario, kind, t));
   } else {
@@ -276,7 +297,8 @@ void AppendPlacement(const json& scenario, const json& p,
       AppendTrialLine(absl::StrCat("trial ", i + 1, "/", n), t, t_ok, target,
                       paint, out);
       absl::StrAppend(out, "\n");
-      if (opts.verbose || !shown_full) AppendTrialBody(t, paint, out);
+      if (opts.verbose || !shown_full)
+        AppendTrialBody(t, paint, opts.width, out);
       shown_full = shown_full || !t_ok;
       AppendFailedTrialChecks(p, t, paint, out);
       if (!t_ok)

@@ -19,6 +19,8 @@ struct ConsoleOptions {
   bool color = false;
   // With repeated trials: every trial in full, not only the failing ones.
   bool verbose = false;
+  // Terminal columns: worker rows are cut to fit ("…"); 0, no limit.
+  size_t width = 0;
 };
 
 // As above; a placement of several trials shows its pass rate, each worker's
