@@ -92,6 +92,14 @@ int faultlab::WorkerHostMain(const char* index_list) {
   if (indices.empty()) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
   signal(SIGPIPE, SIG_IGN);  // a dead reader is EPIPE, never a death
   InstallCrashHandlers(sb, indices[0]);
+  // A host of one worker (process placement, or a one-worker scenario)
+  // runs it on its own main thread: no thread to create, stack to map or
+  // thread to tear down per subject.
+  if (indices.size() == 1) {
+    InstallThreadAltStack(indices[0]);
+    RunWorker(sb, indices[0]);
+    return 0;
+  }
   InstallThreadAltStack(-1);
   std::vector<ThreadArg> args;
   for (int i : indices) args.push_back({sb, i});
