@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -902,6 +903,53 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Advice for YAML syntax errors users make. yaml-cpp says "end of map flow
+// not found" for `{from: producer, to: sink[3]}`: inside { } (or [ ]) an
+// unquoted `[` opens a list. The line of the error, and the one before it,
+// are searched for such a name.
+std::string YamlHint(std::string_view text, const YAML::Exception& e) {
+  if (e.msg.find("flow") == std::string::npos) return "";
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at <= text.size();) {
+    size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) nl = text.size();
+    lines.push_back(text.substr(at, nl - at));
+    at = nl + 1;
+  }
+  for (int l = e.mark.line; l >= 0 && l >= e.mark.line - 1; --l) {
+    if (size_t(l) >= lines.size()) continue;
+    std::string_view line = lines[l];
+    bool quoted = false;
+    char quote = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (quoted) {
+        quoted = c != quote;
+        continue;
+      }
+      if (c == '"' || c == '\'') {
+        quoted = true;
+        quote = c;
+        continue;
+      }
+      if (c == '#') break;
+      if (c != '[' || i == 0) continue;
+      size_t b = i;
+      while (b > 0 && (std::isalnum(static_cast<unsigned char>(line[b - 1])) ||
+                       line[b - 1] == '_' || line[b - 1] == '-'))
+        --b;
+      size_t close = line.find(']', i);
+      if (b == i || close == std::string_view::npos) continue;
+      std::string name(line.substr(b, close + 1 - b));
+      return absl::StrCat(
+          "; hint: inside { } or [ ], quote a name with an index: \"", name,
+          "\" (unquoted, YAML reads its [ as the start of a list)");
+    }
+  }
+  return "; hint: a { } or [ ] is not closed on this line, or holds an "
+         "unquoted ':', '[' or '{' (quote such values)";
+}
+
 }  // namespace
 
 std::string NearestName(std::string_view word,
@@ -928,9 +976,9 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
                                                    ":", e.mark.column + 1,
                                                    ": error: ", e.message));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
-                                                   ":", e.mark.column + 1,
-                                                   ": error: ", e.msg));
+    return absl::InvalidArgumentError(
+        absl::StrCat(file, ":", e.mark.line + 1, ":", e.mark.column + 1,
+                     ": error: ", e.msg, YamlHint(text, e)));
   }
 }
 

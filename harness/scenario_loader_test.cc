@@ -637,5 +637,27 @@ TEST(ScenarioLoaderTest, FaultFiredExpectation) {
             std::string::npos);
 }
 
+TEST(ScenarioLoaderTest, AnUnquotedIndexInAFlowMapGetsAHint) {
+  std::string e = ErrorOf(
+      "name: f\nworkers:\n  - role: producer\n  - {role: sink, count: 4}\n"
+      "channels:\n  - {from: producer, to: sink[3]}\n");
+  EXPECT_EQ(e,
+            "x.yaml:6:30: error: end of map flow not found; hint: inside { } "
+            "or [ ], quote a name with an index: \"sink[3]\" (unquoted, YAML "
+            "reads its [ as the start of a list)");
+  // A flow list of flow maps, and a fault's target.
+  e = ErrorOf(
+      "name: f\nworkers: [{role: producer}, {role: sink}]\n"
+      "channels: [{from: producer, to: sink[0]}]\n");
+  EXPECT_NE(e.find("hint: inside { } or [ ], quote a name with an index: "
+                   "\"sink[0]\""),
+            std::string::npos)
+      << e;
+  // Quoted already, or no index: the general hint.
+  e = ErrorOf("name: f\nworkers: [{role: producer, messages: 3\n");
+  EXPECT_NE(e.find("; hint: a { } or [ ] is not closed"), std::string::npos)
+      << e;
+}
+
 }  // namespace
 }  // namespace faultlab
