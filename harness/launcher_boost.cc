@@ -36,6 +36,7 @@ void SetUpChild(const ChildSetup& s) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   signal(SIGPIPE, SIG_DFL);
+  signal(SIGXFSZ, SIG_DFL);  // the supervisor ignores it; a subject must not
   if (s.req->stdout_fd >= 0) dup2(s.req->stdout_fd, 1);
   if (s.req->stderr_fd >= 0) dup2(s.req->stderr_fd, 2);
   for (const auto& [from, to] : s.req->fds) {

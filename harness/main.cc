@@ -110,6 +110,8 @@ std::string SetShard(const std::string& flag, faultlab::RunOptions* run) {
   return "";
 }
 
+void ExitInterrupted(int) { _exit(130); }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,6 +120,13 @@ int main(int argc, char** argv) {
   // A closed stdout (`faultlab run ... | head`) must not kill the
   // supervisor mid-run; subjects get the default action back at spawn.
   signal(SIGPIPE, SIG_IGN);
+  // Past `ulimit -f` a write fails with EFBIG (and says so) instead of the
+  // supervisor dying of SIGXFSZ with a half-written file.
+  signal(SIGXFSZ, SIG_IGN);
+  // Until the run takes these signals through its signalfd (loading,
+  // validating, rendering), an interrupt ends faultlab at once with 130;
+  // nothing is running yet that would need cleaning up.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) signal(sig, ExitInterrupted);
   CLI::App app{"faultlab: fault-isolation and crash-resilience test harness"};
   app.require_subcommand(1);
   app.set_version_flag("--version",

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
@@ -68,7 +69,9 @@ class GrowingFile {
   bool Create(const std::string& path) {
     path_ = path;
     fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) std::cerr << "faultlab: cannot write " << path << "\n";
+    if (fd_ < 0)
+      std::cerr << "faultlab: cannot write " << path << ": " << strerror(errno)
+                << "\n";
     return fd_ >= 0;
   }
   // Appends `text` after the committed bytes and writes `tail` after it.
@@ -97,7 +100,9 @@ class GrowingFile {
 
  private:
   void Fail() {
-    if (!failed_) std::cerr << "faultlab: cannot write " << path_ << "\n";
+    if (!failed_)
+      std::cerr << "faultlab: cannot write " << path_ << ": " << strerror(errno)
+                << "\n";
     failed_ = true;
   }
   std::string path_;

@@ -25,6 +25,7 @@
 #include "harness/expectations.h"
 #include "harness/launcher.h"
 #include "harness/merge.h"
+#include "harness/output_files.h"
 #include "harness/progress.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
@@ -71,11 +72,13 @@ class Outputs {
   // and is writable), so a bad path fails at once, not after the run; the
   // JSON and JUnit files then exist, well-formed, with no trial yet.
   bool Open(const RunResult& run) {
-    for (const std::string* p : {&json_, &junit_, &html_}) {
-      if (p->empty()) continue;
-      if (!WriteFileAtomic(*p + ".probe", "")) return false;
-      unlink((*p + ".probe").c_str());
+    absl::StatusOr<std::vector<std::string>> paths = PrepareOutputs(
+        {{"--json", json_}, {"--junit", junit_}, {"--html", html_}});
+    if (!paths.ok()) {
+      std::cerr << "faultlab: " << paths.status().message() << "\n";
+      return false;
     }
+    json_ = (*paths)[0], junit_ = (*paths)[1], html_ = (*paths)[2];
     if (json_.empty() && junit_.empty()) return true;
     stream_ = ResultStream::Open(json_, junit_, run);
     return stream_ != nullptr;
@@ -417,26 +420,6 @@ bool CannotPass(const PlacementResult& p, int planned) {
 
 }  // namespace
 
-bool WriteFileAtomic(const std::string& path, const std::string& content) {
-  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    out.flush();
-    if (!out) {
-      unlink(tmp.c_str());
-      std::cerr << "faultlab: cannot write " << path << "\n";
-      return false;
-    }
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    unlink(tmp.c_str());
-    std::cerr << "faultlab: cannot write " << path << "\n";
-    return false;
-  }
-  return true;
-}
-
 int RunCommand(const RunOptions& opts) {
   std::vector<Scenario> scenarios;
   if (!LoadScenarios(opts.scenarios, &scenarios)) return 2;
@@ -529,19 +512,27 @@ int RunCommand(const RunOptions& opts) {
     progress.ScenarioDone(sr.name);
   };
   PlacementTally tally;  // of the placement being run
+  size_t reported_scenario = SIZE_MAX, reported_placement = SIZE_MAX;
   for (size_t i = 0; i < tasks.size(); ++i) {
     const Task& task = tasks[i];
     const Scenario& s = scenarios[task.scenario];
     std::optional<TrialPool::Obs> obs = pool.Take(i);
     if (!obs) break;  // interrupted before it started
-    if (obs->ok() && (*obs)->interrupted) break;
-    if (i == 0 || tasks[i - 1].scenario != task.scenario)
+    // Cut short by the interrupt: no verdict. Trials that finished before
+    // it (ahead of this one, with --jobs) are still reported.
+    if (obs->ok() && (*obs)->interrupted) continue;
+    // The scenario and placement of the last trial reported (a trial left
+    // out leaves a gap in the tasks, not in the results).
+    if (run.scenarios.empty() || reported_scenario != task.scenario) {
       run.scenarios.push_back(NewScenarioResult(s));
+      reported_scenario = task.scenario;
+      reported_placement = SIZE_MAX;
+    }
     ScenarioResult& sr = run.scenarios.back();
     const PlacementSpec& spec = s.placements[task.placement];
-    if (i == 0 || tasks[i - 1].scenario != task.scenario ||
-        tasks[i - 1].placement != task.placement) {
+    if (reported_placement != task.placement) {
       sr.placements.push_back(NewPlacementResult(s, spec));
+      reported_placement = task.placement;
       tally = PlacementTally();
     }
     PlacementResult& pr = sr.placements.back();
@@ -648,6 +639,14 @@ int ValidateCommand(const std::vector<std::string>& inputs) {
 int ReportCommand(const std::vector<std::string>& json_paths,
                   const std::string& html_path, const std::string& junit_path,
                   const std::string& out_json) {
+  if (absl::StatusOr<std::vector<std::string>> paths =
+          PrepareOutputs({{"--html", html_path},
+                          {"--junit", junit_path},
+                          {"--json", out_json}});
+      !paths.ok()) {
+    std::cerr << "faultlab: " << paths.status().message() << "\n";
+    return 2;
+  }
   std::vector<nlohmann::json> docs;
   for (const std::string& path : json_paths) {
     std::ifstream in(path);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/outcome.h"
+#include "harness/output_files.h"
 
 namespace faultlab {
 
@@ -60,9 +61,6 @@ int ListCommand();
 int ReportCommand(const std::vector<std::string>& json_paths,
                   const std::string& html_path, const std::string& junit_path,
                   const std::string& out_json);
-
-// Writes via a temporary file and rename(), so readers never see half a file.
-bool WriteFileAtomic(const std::string& path, const std::string& content);
 
 }  // namespace faultlab
 

@@ -3,6 +3,10 @@
 // are 0-based; errors print them 1-based, as editors count.
 #include "harness/scenario_loader.h"
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +14,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -983,20 +988,53 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
 }
 
 absl::StatusOr<Scenario> LoadScenarioFile(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
+  // "-" is standard input; anything else is opened as given. Whatever it is
+  // (a file, a pipe, /dev/zero), at most kMaxScenarioBytes are read.
+  const bool stdin_ = path == "-";
+  const std::string name = stdin_ ? "<stdin>" : path;
+  const int fd = stdin_ ? 0 : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    std::string why = strerror(err);
+    if (err == EMFILE || err == ENFILE) {
+      rlimit rl{};
+      getrlimit(RLIMIT_NOFILE, &rl);
+      absl::StrAppend(&why, " (ulimit -n is ", rl.rlim_cur,
+                      "; faultlab needs a few hundred descriptors)");
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": error: cannot open the scenario file: ", why));
+  }
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!stdin_) close(fd);
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": error: is a directory, expected a scenario file"));
-  std::ifstream in(path);
-  if (!in)
+        name, ": error: is a directory, expected a scenario file"));
+  }
+  std::string text;
+  char buf[64 * 1024];
+  bool too_big = false, bad = false;
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) bad = true;
+    if (n <= 0) break;
+    text.append(buf, size_t(n));
+    if (text.size() > kMaxScenarioBytes) {
+      too_big = true;
+      break;
+    }
+  }
+  const int err = errno;
+  if (!stdin_) close(fd);
+  if (too_big)
     return absl::InvalidArgumentError(
-        absl::StrCat(path, ": error: cannot open the scenario file"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad())
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": error: cannot read the scenario file"));
-  return LoadScenarioText(ss.str(), path);
+        absl::StrCat(name, ": error: more than ", kMaxScenarioBytes / 1024,
+                     " KiB; a scenario file is at most 1 MiB"));
+  if (bad)
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": error: cannot read the scenario file: ", strerror(err)));
+  return LoadScenarioText(text, name);
 }
 
 }  // namespace faultlab

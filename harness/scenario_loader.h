@@ -12,6 +12,11 @@
 
 namespace faultlab {
 
+// The most a scenario file may hold; a longer input (or /dev/zero, or an
+// endless pipe) is refused after reading this much plus one byte.
+inline constexpr size_t kMaxScenarioBytes = 1 << 20;
+
+// `path` "-" reads standard input (named "<stdin>" in errors).
 [[nodiscard]] absl::StatusOr<Scenario> LoadScenarioFile(
     const std::string& path);
 // `file` only names the source in errors.

@@ -661,3 +661,35 @@ TEST(ScenarioLoaderTest, AnUnquotedIndexInAFlowMapGetsAHint) {
 
 }  // namespace
 }  // namespace faultlab
+
+namespace faultlab {
+namespace {
+
+// Any input is refused cleanly past 1 MiB, however it reads: a device that
+// never ends, a file just too big.
+TEST(ScenarioLoaderTest, InputIsCappedAtOneMebibyte) {
+  absl::StatusOr<Scenario> s = LoadScenarioFile("/dev/zero");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "/dev/zero: error: more than 1024 KiB; a scenario file is at most "
+            "1 MiB");
+  const std::string path = ::testing::TempDir() + "/big.yaml";
+  {
+    std::string text =
+        std::string(kGood) + "# " + std::string(kMaxScenarioBytes, 'x') + "\n";
+    FILE* f = fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fwrite(text.data(), 1, text.size(), f);
+    fclose(f);
+  }
+  EXPECT_NE(LoadScenarioFile(path).status().message().find("at most 1 MiB"),
+            std::string::npos);
+  EXPECT_NE(LoadScenarioFile("/nonexistent/x.yaml")
+                .status()
+                .message()
+                .find("cannot open the scenario file: No such file"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace faultlab

@@ -551,7 +551,36 @@ absl::StatusOr<TrialObservation> TrialRunner::Run(const Scenario& s,
   if (absl::Status st = trial.Start(); !st.ok()) return st;
   trial.Watch();
   TrialObservation obs = trial.Finish();
+  if (absl::Status st = SetupError(obs); !st.ok()) return st;
   return obs;
+}
+
+absl::Status SetupError(const TrialObservation& obs) {
+  const Scoreboard& sb = obs.sb();
+  if (int err = sb.header.setup_errno.load())
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "a subject could not set up: ",
+        std::string(sb.header.setup_what,
+                    strnlen(sb.header.setup_what, sizeof sb.header.setup_what)),
+        ": ", strerror(err), " (check ulimit -u / -v and the machine's load)"));
+  // A subject that ended by itself before any of its workers began never
+  // came up (the loader could not map it, exec failed, ...): no outcome.
+  for (const ProcessRecord& p : obs.processes) {
+    if (!p.reaped || p.killed_by_supervisor || p.workers.empty()) continue;
+    bool started = false;
+    for (int w : p.workers)
+      started |= sb.workers[w].state.load() != WorkerState::kPending;
+    if (started) continue;
+    std::string last = obs.stderr_text;
+    while (!last.empty() && last.back() == '\n') last.pop_back();
+    if (size_t nl = last.rfind('\n'); nl != std::string::npos)
+      last = last.substr(nl + 1);
+    return absl::InternalError(absl::StrCat(
+        "subject ", p.pid, " ended before any of its workers started (",
+        ExitStatus::FromWaitStatus(p.wait_status).ToString(), ")",
+        last.empty() ? "" : absl::StrCat("; it said: ", last)));
+  }
+  return absl::OkStatus();
 }
 
 bool TrialRunner::interrupted() {

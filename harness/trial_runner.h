@@ -44,6 +44,11 @@ class TrialRunner {
   std::atomic<bool> interrupted_{false};
 };
 
+// A harness failure hidden in a finished trial: a subject that said it could
+// not set up (ScoreboardHeader::setup_errno), or one that ended before any
+// of its workers started. Such a trial has no outcome to score.
+absl::Status SetupError(const TrialObservation& obs);
+
 // Blocks SIGINT, SIGTERM, SIGHUP and returns a signalfd for them; makes this
 // process a child subreaper so orphans of a subject come back to it.
 int SetUpSupervisorSignals();

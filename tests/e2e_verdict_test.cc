@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -355,6 +356,109 @@ expect:
   // Still spread over the whole trial.
   EXPECT_LT(progress.front()[0].get<double>(), 100.0);
   EXPECT_GT(progress.back()[0].get<double>(), 1000.0);
+}
+
+// A subject that cannot create its threads (here: too little address space
+// for 60 thread stacks) is a harness error with the errno, exit 2, never an
+// outcome of the scenario.
+TEST(E2eVerdictTest, ASubjectThatCannotSetUpIsAHarnessError) {
+  const std::string path = WriteScenario(R"(
+name: many
+deadline_ms: 3000
+placements: [thread]
+workers:
+  - {role: producer, messages: 50, count: 30}
+  - {role: sink, count: 30}
+channels:
+  - {from: producer, to: sink}
+fault: {target: "sink[0]", kind: abort, trigger: {after_messages: 5}}
+expect:
+  thread: {target: crashed}
+)");
+  const std::string out = TempDir() + "/out";
+  const std::string cmd = "ulimit -v 300000; exec " + BinaryDir() +
+                          "/bin/faultlab run " + path + " -q >" + out + " 2>&1";
+  int status = std::system(("sh -c '" + cmd + "'").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("harness error: a subject could not set up: "
+                      "pthread_create for "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Resource temporarily unavailable"), std::string::npos)
+      << text;
+}
+
+// A scenario can come from a pipe ("-" for standard input).
+TEST(E2eVerdictTest, AScenarioCanBeReadFromStandardInput) {
+  const std::string out = TempDir() + "/out";
+  const std::string cmd = "cat " + Scenario("segfault.yaml") + " | " +
+                          BinaryDir() + "/bin/faultlab run - -q >" + out +
+                          " 2>&1";
+  int status = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const std::string bad = "printf 'name: x\\nworkers: 3\\n' | " + BinaryDir() +
+                          "/bin/faultlab validate - >" + out + " 2>&1";
+  status = std::system(bad.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("<stdin>:2:10: error:", 0), 0u) << text;
+}
+
+// Outputs that cannot be honoured are refused before anything runs: a
+// device, two outputs that are one file, a directory that does not exist.
+// A symlink is written through, not replaced.
+TEST(E2eVerdictTest, OutputPathsAreCheckedUpFront) {
+  const std::string dir = TempDir();
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--json", "/dev/full"},
+           {"--json", dir + "/a.json", "--junit", dir + "/a.json"},
+           {"--json", dir + "/none/a.json"},
+           {"--html", dir}}) {
+    std::vector<std::string> run = {"run", Scenario("segfault.yaml"), "-q"};
+    run.insert(run.end(), args.begin(), args.end());
+    RunOutput r = RunFaultlab(run, false);
+    EXPECT_EQ(r.exit_code, 2) << args[1] << r.err;
+    EXPECT_NE(r.err.find("faultlab: " + args[0]), std::string::npos) << r.err;
+  }
+  std::filesystem::create_symlink(dir + "/target.json", dir + "/link.json");
+  RunOutput r = RunFaultlab({"run", Scenario("segfault.yaml"), "-q", "--json",
+                             dir + "/link.json", "--html", dir + "/r.html"},
+                            false);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir + "/link.json"));
+  EXPECT_TRUE(std::filesystem::is_regular_file(dir + "/target.json"));
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos)
+        << e.path();
+}
+
+// With --jobs, a Ctrl-C keeps the trials that had already finished, also
+// those that finished ahead of one still in flight.
+TEST(E2eVerdictTest, CtrlCWithJobsKeepsEveryFinishedTrial) {
+  const std::string dir = TempDir();
+  pid_t sid = StartFaultlab({"run", SourceDir() + "/tests/data/long_run.yaml",
+                             Scenario("segfault.yaml"), "--placement", "thread",
+                             "--jobs", "2", "--json", dir + "/r.json"},
+                            dir + "/console");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  kill(sid, SIGINT);
+  int status = 0;
+  waitpid(sid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::ifstream in(dir + "/r.json");
+  json j = json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  ASSERT_EQ(j["scenarios"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["scenarios"][0]["name"], "segfault");
+  EXPECT_EQ(j["scenarios"][0]["placements"][0]["trials"].size(), 1u);
 }
 
 }  // namespace

@@ -265,6 +265,11 @@ struct ScoreboardHeader {
   uint64_t epoch_ns;  // trial start, CLOCK_MONOTONIC
   std::atomic<uint32_t>
       unused_crashing;  // kept for layout; see crash_handler.cc
+  // A subject that could not set itself up (no thread, no memory) says so
+  // here before it exits: the errno and what failed. The first one wins.
+  // The supervisor reports a harness error, never an outcome.
+  std::atomic<int32_t> setup_errno;
+  char setup_what[96];
 };
 
 struct Scoreboard {

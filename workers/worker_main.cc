@@ -17,7 +17,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "workers/crash_handler.h"
@@ -33,10 +35,31 @@ struct ThreadArg {
   int index;
 };
 
+// Records why this subject cannot run its workers, and ends it. Only the
+// first report of a trial is kept.
+[[noreturn]] void SetupFailed(Scoreboard* sb, int err, const char* what,
+                              const char* worker) {
+  int32_t none = 0;
+  if (sb->header.setup_errno.compare_exchange_strong(none, err ? err : EIO)) {
+    snprintf(sb->header.setup_what, sizeof sb->header.setup_what, "%s%s%s",
+             what, worker ? " for " : "", worker ? worker : "");
+  }
+  fprintf(stderr, "faultlab-worker: %s%s%s: %s\n", what, worker ? " for " : "",
+          worker ? worker : "", strerror(err));
+  _exit(2);
+}
+
 void* WorkerThread(void* p) {
   auto* arg = static_cast<ThreadArg*>(p);
   InstallThreadAltStack(arg->index);
-  RunWorker(arg->sb, arg->index);
+  try {
+    RunWorker(arg->sb, arg->index);
+  } catch (const std::bad_alloc&) {
+    // Out of memory (ulimit -v, a cgroup limit): the machine could not give
+    // this worker what it needs, which says nothing about the scenario.
+    SetupFailed(arg->sb, ENOMEM, "out of memory",
+                arg->sb->workers[arg->index].config.name);
+  }
   return nullptr;
 }
 
@@ -105,8 +128,9 @@ int faultlab::WorkerHostMain(const char* index_list) {
   for (int i : indices) args.push_back({sb, i});
   std::vector<pthread_t> threads(args.size());
   for (size_t i = 0; i < args.size(); ++i)
-    if (pthread_create(&threads[i], nullptr, WorkerThread, &args[i]) != 0)
-      return Fail("pthread_create failed");
+    if (int err = pthread_create(&threads[i], nullptr, WorkerThread, &args[i]))
+      SetupFailed(sb, err, "pthread_create",
+                  sb->workers[args[i].index].config.name);
   for (pthread_t t : threads) pthread_join(t, nullptr);
   return 0;
 }
