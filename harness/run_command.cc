@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -418,6 +419,27 @@ bool CannotPass(const PlacementResult& p, int planned) {
   return false;
 }
 
+// A trial holds, at its peak, both ends of every channel (an shm ring one
+// segment), a pidfd per subject, the scoreboard and the stderr memfd; the
+// supervisor itself keeps 3-159 reserved and a few of its own. A run that
+// cannot fit `jobs` such trials under RLIMIT_NOFILE is refused before it
+// starts, naming the limit, instead of failing mid-run with EMFILE.
+std::string CheckDescriptorBudget(const std::vector<Scenario>& scenarios,
+                                  int jobs) {
+  size_t peak = 0;
+  for (const Scenario& s : scenarios)
+    peak = std::max(peak, 2 * s.channels.size() + s.workers.size() + 8);
+  const size_t need = 160 + 32 + size_t(std::max(1, jobs)) * peak;
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+      rl.rlim_cur >= need)
+    return "";
+  return absl::StrCat("this run needs about ", need,
+                      " file descriptors (--jobs ", jobs, " x up to ", peak,
+                      " per trial, plus faultlab's own), but ulimit -n is ",
+                      rl.rlim_cur, "; raise it or lower --jobs");
+}
+
 }  // namespace
 
 int RunCommand(const RunOptions& opts) {
@@ -468,6 +490,11 @@ int RunCommand(const RunOptions& opts) {
     return 0;
   }
 
+  if (std::string why = CheckDescriptorBudget(scenarios, opts.jobs);
+      !why.empty()) {
+    std::cerr << "faultlab: " << why << "\n";
+    return 2;
+  }
   const int signal_fd = SetUpSupervisorSignals();
   // Before any thread exists (the trial pool's): see StartForkServer.
   std::unique_ptr<Launcher> launcher = NewBoostLauncher();

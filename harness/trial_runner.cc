@@ -37,7 +37,7 @@ constexpr size_t kStderrKeepBytes = 16 * 1024;
 // stopped beating. A survivor checks its peer's heartbeat every wait slice,
 // so it notices an expired one within this slack (with room for load).
 constexpr uint64_t kSilentBeatNs = 100'000'000;
-constexpr uint64_t kHeartbeatSlackNs = 150'000'000;
+constexpr uint64_t kHeartbeatSlackNs = 500'000'000;
 // Progress samples kept per worker (between half this and this many).
 constexpr size_t kMaxProgressSamples = 512;
 // How long KillAndReapAll waits for SIGKILLed subjects, all together.

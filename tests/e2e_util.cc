@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -54,9 +57,38 @@ std::string Scenario(const std::string& name) {
   return SourceDir() + "/scenarios/" + name;
 }
 
+// Every directory TempDir() made, removed when the test binary exits, so a
+// suite run leaves nothing in /tmp.
+class TempDirs {
+ public:
+  ~TempDirs() {
+    if (getpid() != owner_) return;  // a forked child exiting
+    for (const std::string& d : dirs_) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  }
+  void Add(const std::string& d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    dirs_.push_back(d);
+  }
+
+ private:
+  const pid_t owner_ = getpid();
+  std::mutex mu_;
+  std::vector<std::string> dirs_;
+};
+
 std::string TempDir() {
+  static TempDirs* dirs = new TempDirs;
+  static const bool registered = [] {
+    std::atexit([] { delete dirs; });
+    return true;
+  }();
+  (void)registered;
   std::string tmpl = Env("TMPDIR", "/tmp") + "/faultlab-test-XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp");
+  dirs->Add(tmpl);
   return tmpl;
 }
 
