@@ -588,9 +588,13 @@ int RunCommand(const RunOptions& opts) {
       // Nothing stated: the run says so, and still holds the fault to
       // firing (a fault that never fired showed nothing).
       pr.no_expectations = true;
-      t.checks.push_back({"expectations stated", !opts.strict,
-                          "no expectations: nothing was checked but that the "
-                          "fault fired"});
+      // Its name reads right either way: a tick for "none, and that is
+      // allowed", a cross for "--strict wants some".
+      t.checks.push_back(
+          {opts.strict ? "expectations stated (--strict)"
+                       : "no expectations stated (allowed without --strict)",
+           !opts.strict,
+           "no expectations: nothing was checked but that the fault fired"});
       if (CheckResult c = CheckFired(s, true, t); !c.check.empty())
         t.checks.push_back(std::move(c));
     }

@@ -89,7 +89,8 @@ fault: {target: sink, kind: abort, trigger: {after_messages: 3}}
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   const json& p = r.json["scenarios"][0]["placements"][0];
   EXPECT_TRUE(p["no_expectations"].get<bool>());
-  const json* stated = FindCheck(r.json, "thread", "expectations stated");
+  const json* stated = FindCheck(
+      r.json, "thread", "no expectations stated (allowed without --strict)");
   ASSERT_NE(stated, nullptr);
   EXPECT_TRUE((*stated)["passed"].get<bool>());
   EXPECT_NE((*stated)["actual"].get<std::string>().find("no expectations"),
@@ -97,6 +98,9 @@ fault: {target: sink, kind: abort, trigger: {after_messages: 3}}
   EXPECT_NE(r.out.find("no expectations"), std::string::npos) << r.out;
   r = RunFaultlab({"run", path, "--strict"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  stated = FindCheck(r.json, "thread", "expectations stated (--strict)");
+  ASSERT_NE(stated, nullptr);
+  EXPECT_FALSE((*stated)["passed"].get<bool>());
 }
 
 // A victim reading from both a producer and a relay dies; both writers have
