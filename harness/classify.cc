@@ -91,7 +91,7 @@ StackResult Classifier::Stack(int w, const CrashRecord& rec) {
   }
   st.address = rec.address;
   st.t_ms = Ms(rec.t_ns, obs_.start_ns);
-  if (sym_) st.frames = sym_->Symbolize(rec, sb_.workers[w]);
+  if (sym_) st.frames = sym_->Symbolize(rec, sb_.workers[w], s_.host_path);
   return st;
 }
 
@@ -536,6 +536,13 @@ TrialResult Classifier::Run() {
     }
     fr.fired = ns != 0;
     if (ns) fr.fired_ms = Ms(ns, obs_.start_ns);
+    if (!f.at.empty()) {
+      const FaultConfig& fc = sb_.faults[k];
+      fr.at = f.at;
+      fr.armed = fc.armed.load();
+      fr.reached = fc.reached.load();
+      fr.fired_count = fc.fired.load();
+    }
     t.faults.push_back(std::move(fr));
   }
   if (fault_ns) t.fault_fired_ms = Ms(fault_ns, obs_.start_ns);

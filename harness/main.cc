@@ -284,7 +284,8 @@ int main(int argc, char** argv) {
     std::cerr << "faultlab: cannot run " << exe << "\n";
     return 2;
   }
-  if (*validate_cmd) return faultlab::ValidateCommand(validate_files);
+  if (*validate_cmd)
+    return faultlab::ValidateCommand(validate_files, DefaultWorkerExe());
   if (*list_cmd) return faultlab::ListCommand();
   if (*report_cmd)
     return faultlab::ReportCommand(report_inputs, report_html, report_junit,

@@ -116,6 +116,11 @@ struct FaultResult {
   std::optional<uint64_t> trigger_drawn;  // a random trigger's count
   bool fired = false;
   std::optional<double> fired_ms;
+  // A fault point's fault: the point, how many processes armed it, the
+  // target's hits of it while armed, and how often it fired.
+  std::string at;
+  uint32_t armed = 0;
+  uint64_t reached = 0, fired_count = 0;
 };
 
 struct TrialResult {

@@ -108,14 +108,21 @@ json ToJson(const TrialResult& t) {
             {"stacks", stacks}};
   }
   json faults = json::array();
-  for (const FaultResult& f : t.faults)
-    faults.push_back({{"target", f.target},
-                      {"kind", f.kind},
-                      {"variant", f.variant},
-                      {"trigger", f.trigger},
-                      {"trigger_drawn", Opt(f.trigger_drawn)},
-                      {"fired", f.fired},
-                      {"fired_ms", Opt(f.fired_ms)}});
+  for (const FaultResult& f : t.faults) {
+    json j = {{"target", f.target},
+              {"kind", f.kind},
+              {"variant", f.variant},
+              {"trigger", f.trigger},
+              {"trigger_drawn", Opt(f.trigger_drawn)},
+              {"fired", f.fired},
+              {"fired_ms", Opt(f.fired_ms)}};
+    if (!f.at.empty())
+      j["point"] = {{"name", f.at},
+                    {"armed", f.armed},
+                    {"reached", f.reached},
+                    {"fired", f.fired_count}};
+    faults.push_back(std::move(j));
+  }
   json checks = json::array();
   for (const CheckResult& c : t.checks) checks.push_back(CheckJson(c));
   return {{"seed", t.seed},

@@ -24,6 +24,7 @@
 #include "absl/strings/str_join.h"
 #include "harness/classify.h"
 #include "harness/expectations.h"
+#include "harness/host_check.h"
 #include "harness/launcher.h"
 #include "harness/merge.h"
 #include "harness/output_files.h"
@@ -234,6 +235,43 @@ ScenarioResult NewScenarioResult(const Scenario& s) {
   return r;
 }
 
+// Loads a scenario and checks it against the host it runs on (its
+// `host:`, or faultlab-worker): each host is asked once for what it has.
+class HostCache {
+ public:
+  explicit HostCache(std::string worker_exe)
+      : worker_exe_(std::move(worker_exe)) {}
+
+  absl::StatusOr<Scenario> Load(const std::string& file) {
+    absl::StatusOr<Scenario> s = LoadScenarioFile(file);
+    if (!s.ok()) return s;
+    const bool needs =
+        !s->host_path.empty() ||
+        std::any_of(s->faults.begin(), s->faults.end(),
+                    [](const Fault& f) { return !f.at.empty(); });
+    if (!needs) return s;
+    const std::string exe = s->host_path.empty() ? worker_exe_ : s->host_path;
+    auto it = hosts_.find(exe);
+    if (it == hosts_.end()) {
+      absl::StatusOr<HostInventory> inv = QueryHost(exe);
+      if (!inv.ok())
+        return absl::InvalidArgumentError(
+            s->host.empty()
+                ? std::string(inv.status().message())
+                : absl::StrCat(s->file, ":", s->host_line, ":", s->host_col,
+                               ": error: ", inv.status().message()));
+      it = hosts_.emplace(exe, *std::move(inv)).first;
+    }
+    if (absl::Status st = CheckAgainstHost(*s, exe, it->second); !st.ok())
+      return st;
+    return s;
+  }
+
+ private:
+  std::string worker_exe_;
+  std::map<std::string, HostInventory> hosts_;
+};
+
 PlacementResult NewPlacementResult(const Scenario& s,
                                    const PlacementSpec& spec) {
   PlacementResult r;
@@ -293,12 +331,13 @@ bool ExpandInputs(const std::vector<std::string>& inputs,
 // Loads every file (all errors are printed, not just the first) and refuses
 // two scenarios of one name: reports, JUnit and merged shards key on it.
 bool LoadScenarios(const std::vector<std::string>& inputs,
-                   std::vector<Scenario>* out) {
+                   const std::string& worker_exe, std::vector<Scenario>* out) {
   std::vector<std::string> files;
   bool ok = ExpandInputs(inputs, &files);
   std::map<std::string, std::string> seen;  // name -> file
+  HostCache hosts(worker_exe);
   for (const std::string& f : files) {
-    absl::StatusOr<Scenario> s = LoadScenarioFile(f);
+    absl::StatusOr<Scenario> s = hosts.Load(f);
     if (!s.ok()) {
       std::cerr << s.status().message() << "\n";
       ok = false;
@@ -444,7 +483,7 @@ std::string CheckDescriptorBudget(const std::vector<Scenario>& scenarios,
 
 int RunCommand(const RunOptions& opts) {
   std::vector<Scenario> scenarios;
-  if (!LoadScenarios(opts.scenarios, &scenarios)) return 2;
+  if (!LoadScenarios(opts.scenarios, opts.worker_exe, &scenarios)) return 2;
   if (!opts.filters.empty()) {
     std::vector<Scenario> kept;
     for (Scenario& s : scenarios)
@@ -644,9 +683,10 @@ int RunCommand(const RunOptions& opts) {
   return run.passed() ? 0 : 1;
 }
 
-int ValidateCommand(const std::vector<std::string>& inputs) {
+int ValidateCommand(const std::vector<std::string>& inputs,
+                    const std::string& worker_exe) {
   std::vector<Scenario> scenarios;
-  int rc = LoadScenarios(inputs, &scenarios) ? 0 : 2;
+  int rc = LoadScenarios(inputs, worker_exe, &scenarios) ? 0 : 2;
   for (const Scenario& sc : scenarios) {
     const Scenario* s = &sc;
     const std::string& f = sc.file;

@@ -52,8 +52,10 @@ struct RunOptions {
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a
 // harness error, 130 interrupted.
 int RunCommand(const RunOptions& opts);
-// `inputs`: files, or directories standing for their *.yaml files.
-int ValidateCommand(const std::vector<std::string>& inputs);
+// `inputs`: files, or directories standing for their *.yaml files; each is
+// checked against its host too (`host:`, or worker_exe).
+int ValidateCommand(const std::vector<std::string>& inputs,
+                    const std::string& worker_exe);
 int ListCommand();
 // Re-renders one result, or merges several (the shards of one run) into
 // the result the unsharded run would have had, then renders it; `out_json`

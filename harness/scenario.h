@@ -25,6 +25,11 @@ struct Worker {
   uint32_t payload = 64;
   Policy policy = Policy::kStop;
   uint32_t state_records = 64;
+  // kComponent: the registered name it runs (checked against the host's
+  // list before a run), where the scenario says it, and its `config:`.
+  std::string component;
+  int component_line = 0, component_col = 0;
+  std::vector<std::pair<std::string, std::string>> config;
 };
 
 struct Channel {
@@ -59,6 +64,13 @@ struct Fault {
   // Fire while holding the locks of the target's shm channels, so it dies
   // (or hangs) inside their critical sections.
   bool in_lock = false;
+  // A fault point's fault (`at: cache.insert`): fires at the point, in the
+  // target's thread, after_hits / every / probability (trigger and
+  // trigger_value, probability_ppm). at_line/at_col: where it is named.
+  std::string at;
+  int at_line = 0, at_col = 0;
+  uint32_t probability_ppm = 0;
+  uint32_t delay_ms = 0;  // kind delay
 };
 
 // A set of acceptable outcomes ("crashed", or [completed, disconnected]).
@@ -109,6 +121,11 @@ struct Scenario {
   std::string description;
   uint64_t seed = 1;
   uint32_t deadline_ms = 5000;
+  // The worker host to run (`host:`, for components); empty: faultlab-worker.
+  // host_path is it resolved (against the current directory, then the
+  // scenario's); host_line/col where the scenario names it.
+  std::string host, host_path;
+  int host_line = 0, host_col = 0;
   std::vector<PlacementSpec> placements;  // run in this order
   std::vector<Worker> workers;
   std::vector<Channel> channels;

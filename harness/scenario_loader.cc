@@ -66,7 +66,9 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"exit", FaultKind::kExit},
     {"heap_overwrite", FaultKind::kHeapOverwrite},
     {"deadlock", FaultKind::kDeadlock},
-    {"hang", FaultKind::kHang}};
+    {"hang", FaultKind::kHang},
+    {"error", FaultKind::kError},
+    {"delay", FaultKind::kDelay}};
 
 // YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
 bool ParseYamlInt(const std::string& text, int64_t* v) {
@@ -137,15 +139,22 @@ class Loader {
     Scenario s;
     s.file = file_;
     Map(root, "the scenario",
-        {"name", "description", "seed", "deadline_ms", "placements", "workers",
-         "channels", "fault", "faults", "expect"});
+        {"name", "description", "seed", "deadline_ms", "host", "placements",
+         "workers", "channels", "fault", "faults", "expect"});
     s.name = Name(Required(root, "name", "the scenario"), "name", 64);
     if (auto n = root["description"]) s.description = String(n);
     if (auto n = root["seed"])
       s.seed = Int(n, 0, std::numeric_limits<int64_t>::max(), "seed");
     if (auto n = root["deadline_ms"])
       s.deadline_ms = Int(n, 1, 600000, "deadline_ms");
+    if (auto n = root["host"]) LoadHost(n, s);
     LoadWorkers(Required(root, "workers", "the scenario"), s);
+    for (const Worker& w : s.workers)
+      if (w.role == Role::kComponent && s.host.empty())
+        Fail(root["workers"],
+             absl::StrCat(w.name, " runs component '", w.component,
+                          "', which needs the host that has it: add "
+                          "'host: <your host binary>'"));
     if (auto n = root["placements"])
       LoadPlacements(n, s);
     else
@@ -371,14 +380,24 @@ class Loader {
       Fail(n, "expected 'workers' as a non-empty list");
     for (const auto& w : n) {
       Map(w, "a worker",
-          {"role", "name", "count", "messages", "interval_us", "payload",
-           "policy", "state_records"});
+          {"role", "component", "config", "name", "count", "messages",
+           "interval_us", "payload", "policy", "state_records"});
       Worker proto;
-      proto.role = Enum(Required(w, "role", "a worker"), kRoles, "role");
+      if (w["component"]) {
+        if (w["role"])
+          Fail(w["role"], "a worker has a 'role' or a 'component', not both");
+        LoadComponent(w, proto);
+      } else {
+        if (w["config"])
+          Fail(w["config"], "'config' is for components (component: NAME)");
+        proto.role = Enum(Required(w, "role", "a worker (or 'component')"),
+                          kRoles, "role");
+      }
       RefuseUnusedWorkerKeys(w, proto.role);
       // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
       proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
-                              : RoleName(proto.role);
+                    : proto.role == Role::kComponent ? proto.component
+                                                     : RoleName(proto.role);
       if (groups_.count(proto.group))
         Fail(w, absl::StrCat("two worker groups are named '", proto.group,
                              "'; give one a 'name'"));
@@ -407,6 +426,60 @@ class Loader {
     }
   }
 
+  // `component: NAME` and its free-form `config:` (scalars only).
+  void LoadComponent(const YAML::Node& w, Worker& proto) {
+    const YAML::Node c = w["component"];
+    proto.role = Role::kComponent;
+    proto.component = Name(c, "a component name", 31);
+    proto.component_line = c.Mark().line + 1;
+    proto.component_col = c.Mark().column + 1;
+    proto.state_records = 0;
+    proto.interval_us = 0;
+    const YAML::Node cfg = w["config"];
+    if (!cfg) return;
+    if (!cfg.IsMap()) Fail(cfg, "expected 'config' as a mapping of key: value");
+    size_t bytes = 0;
+    for (const auto& kv : cfg) {
+      std::string key = Name(kv.first, "a config key", 48);
+      if (!kv.second.IsScalar())
+        Fail(kv.second, absl::StrCat("config '", key,
+                                     "' must be a single value (a string "
+                                     "or number)"));
+      std::string value = kv.second.Scalar();
+      if (value.find('\n') != std::string::npos)
+        Fail(kv.second, "a config value is one line");
+      bytes += key.size() + value.size() + 2;
+      if (bytes > sizeof(WorkerConfig::settings) - 1)
+        Fail(kv.first,
+             absl::StrCat("a component's config holds at most ",
+                          sizeof(WorkerConfig::settings) - 1, " bytes"));
+      proto.config.emplace_back(key, value);
+    }
+  }
+
+  // `host:` is looked for as given (from the current directory), then next
+  // to the scenario file.
+  void LoadHost(const YAML::Node& n, Scenario& s) {
+    s.host = String(n);
+    s.host_line = n.Mark().line + 1;
+    s.host_col = n.Mark().column + 1;
+    if (s.host.empty()) Fail(n, "'host' must name the host binary");
+    namespace fs = std::filesystem;
+    std::vector<fs::path> tries = {fs::path(s.host)};
+    if (fs::path(s.host).is_relative())
+      tries.push_back(fs::path(file_).parent_path() / s.host);
+    for (const fs::path& p : tries) {
+      std::error_code ec;
+      if (fs::is_regular_file(p, ec) && access(p.c_str(), X_OK) == 0) {
+        s.host_path = fs::absolute(p, ec).lexically_normal().string();
+        return;
+      }
+    }
+    Fail(n, absl::StrCat("host '", s.host,
+                         "' is no executable file here or next to the "
+                         "scenario; build it first (faultlab_add_host)"));
+  }
+
   // Keys a role has no use for are refused, not ignored: a sink's stream
   // comes from its producers, an idle worker does nothing but wait.
   void RefuseUnusedWorkerKeys(const YAML::Node& w, Role role) {
@@ -424,6 +497,14 @@ class Loader {
         {Role::kIdle, "messages", "an idle worker handles no messages"},
         {Role::kIdle, "payload", "an idle worker handles no messages"},
         {Role::kIdle, "policy", "an idle worker has no channel to lose"},
+        {Role::kComponent, "messages", "a component does its own work"},
+        {Role::kComponent, "payload", "a component sends what it sends"},
+        {Role::kComponent, "interval_us", "a component paces itself"},
+        {Role::kComponent, "policy",
+         "a component decides what a lost peer "
+         "means"},
+        {Role::kComponent, "state_records",
+         "a component registers its own state (Context::RegisterState)"},
     };
     for (const Unused& u : kUnused)
       if (u.role == role && w[u.key])
@@ -593,11 +674,31 @@ class Loader {
   void LoadFault(const YAML::Node& n, int entry, Scenario& s) {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
-         "pattern", "exit_code", "in_lock", "ignore_sigterm"});
+         "pattern", "exit_code", "in_lock", "ignore_sigterm", "at",
+         "delay_ms"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
     if (f.kind == FaultKind::kNone) return;
+    if (auto at = n["at"]) {
+      f.at = String(at);
+      if (f.at.empty() || f.at.size() > 47 ||
+          f.at.find_first_of(" \t\n") != std::string::npos)
+        Fail(at, "'at' names a fault point: 1 to 47 characters, no spaces");
+      f.at_line = at.Mark().line + 1;
+      f.at_col = at.Mark().column + 1;
+      f.trigger = TriggerKind::kAfterHits;  // the first hit, unless told
+      f.trigger_value = 1;
+    } else if (f.kind == FaultKind::kError || f.kind == FaultKind::kDelay) {
+      Fail(n["kind"], absl::StrCat("fault '", FaultKindName(f.kind),
+                                   "' happens at a fault point: add 'at: "
+                                   "<point name>'"));
+    }
+    if (f.kind == FaultKind::kDelay)
+      f.delay_ms =
+          Int(Required(n, "delay_ms", "a delay fault"), 1, 600000, "delay_ms");
+    else if (n["delay_ms"])
+      Fail(n["delay_ms"], "'delay_ms' is for faults of kind delay");
     const YAML::Node target = Required(n, "target", "the fault");
     std::vector<int> targets = Resolve(target, s);
     f.target_text = target.Scalar();
@@ -620,7 +721,8 @@ class Loader {
                     name, "'; expected one of: ", absl::StrJoin(names, ", ")));
     }
     RefuseUnusedFaultKeys(n, f);
-    if (auto t = n["trigger"]) LoadTrigger(t, s, f);
+    if (auto t = n["trigger"])
+      f.at.empty() ? LoadTrigger(t, s, f) : LoadPointTrigger(t, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
@@ -642,7 +744,7 @@ class Loader {
       Fault x = f;
       x.target = t;
       CheckTargeted(n, s, x);
-      CheckTriggerCanFire(n, s, x);
+      if (x.at.empty()) CheckTriggerCanFire(n, s, x);
       s.faults.push_back(x);
     }
   }
@@ -733,6 +835,32 @@ class Loader {
            absl::StrCat("after_messages: ", f.trigger_value, " is beyond ",
                         w.name, "'s planned ", planned,
                         " messages, so the fault could never fire"));
+  }
+
+  // A fault point's trigger counts the target's hits of the point.
+  void LoadPointTrigger(const YAML::Node& t, Fault& f) {
+    Map(t, "a fault point's trigger", {"after_hits", "every", "probability"});
+    if (t.size() != 1)
+      Fail(t,
+           "a fault point's trigger has exactly one of after_hits, every, "
+           "probability");
+    if (auto v = t["after_hits"]) {
+      f.trigger = TriggerKind::kAfterHits;
+      f.trigger_value = Int(v, 1, 1000000000, "after_hits");
+    } else if (auto v = t["every"]) {
+      f.trigger = TriggerKind::kEveryHit;
+      f.trigger_value = Int(v, 1, 1000000000, "every");
+    } else {
+      const YAML::Node pr = t["probability"];
+      char* end = nullptr;
+      const std::string text = pr.IsScalar() ? pr.Scalar() : "";
+      double p = text.empty() ? -1 : std::strtod(text.c_str(), &end);
+      if (text.empty() || *end || !(p > 0 && p <= 1))
+        Fail(pr, "expected probability as a number above 0 and at most 1");
+      f.trigger = TriggerKind::kProbability;
+      f.probability_ppm = uint32_t(std::lround(p * 1e6));
+      if (f.probability_ppm == 0) f.probability_ppm = 1;
+    }
   }
 
   void LoadTrigger(const YAML::Node& t, const Scenario& s, Fault& f) {

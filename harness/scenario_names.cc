@@ -45,6 +45,10 @@ const char* FaultKindName(FaultKind k) {
       return "deadlock";
     case FaultKind::kHang:
       return "hang";
+    case FaultKind::kError:
+      return "error";
+    case FaultKind::kDelay:
+      return "delay";
   }
   return "?";
 }
@@ -99,6 +103,8 @@ const char* RoleName(Role r) {
       return "locker";
     case Role::kIdle:
       return "idle";
+    case Role::kComponent:
+      return "component";
   }
   return "?";
 }
@@ -117,6 +123,15 @@ const char* PolicyName(Policy p) {
 
 std::string TriggerText(const Fault& f) {
   if (f.kind == FaultKind::kNone) return "never";
+  if (!f.at.empty()) {
+    std::string where = absl::StrCat("at ", f.at, ", ");
+    if (f.trigger == TriggerKind::kEveryHit)
+      return absl::StrCat(where, "every ", f.trigger_value, " hits");
+    if (f.trigger == TriggerKind::kProbability)
+      return absl::StrCat(where, "each hit with probability ",
+                          f.probability_ppm / 1e6, " (from the seed)");
+    return absl::StrCat(where, "hit ", f.trigger_value);
+  }
   if (f.random_trigger)
     return "random: after a message count drawn from each trial's seed";
   if (f.trigger == TriggerKind::kAfterMs)

@@ -32,6 +32,18 @@ int StreamGraph::Upstream(int c) const {
 }
 
 std::string StreamGraph::TopologyError() const {
+  // A component speaks its own protocol; the built-in roles speak
+  // faultlab's checked streams. A channel joins two of the same kind.
+  for (const Channel& c : s_.channels) {
+    const Worker& a = s_.workers[c.from];
+    const Worker& b = s_.workers[c.to];
+    if ((a.role == Role::kComponent) != (b.role == Role::kComponent))
+      return absl::StrCat(
+          "channel ", c.name, " joins a component and a ",
+          RoleName(a.role == Role::kComponent ? b.role : a.role),
+          "; components talk to components, built-in roles "
+          "to built-in roles");
+  }
   // Without an input or output a worker has nothing to do and would
   // "complete" vacuously.
   for (size_t w = 0; w < s_.workers.size(); ++w) {

@@ -234,7 +234,8 @@ const Symbolizer::Frames& Symbolizer::Resolve(const std::string& path,
 }
 
 std::vector<FrameResult> Symbolizer::Symbolize(const CrashRecord& rec,
-                                               const WorkerSlot& slot) {
+                                               const WorkerSlot& slot,
+                                               const std::string& main_exe) {
   std::lock_guard<std::mutex> lock(mu_);
   std::vector<FrameResult> out;
   uint32_t n = std::min<uint32_t>(rec.n_frames, kMaxFrames);
@@ -249,7 +250,7 @@ std::vector<FrameResult> Symbolizer::Symbolize(const CrashRecord& rec,
       const Module& mod = slot.modules[m];
       if (lookup >= mod.start && lookup < mod.end) {
         path.assign(mod.path, strnlen(mod.path, sizeof mod.path));
-        if (path.empty()) path = opts_.main_exe;
+        if (path.empty()) path = main_exe.empty() ? opts_.main_exe : main_exe;
         offset = lookup - mod.base;
         break;
       }

@@ -45,8 +45,11 @@ class Symbolizer {
 
   // One FrameResult per recorded frame, preceded by the frames inlined at
   // that address (innermost first, each with `inlined` set).
+  // `main_exe`: the executable the worker ran (its module has no name in
+  // the record); empty: the options' main_exe (faultlab-worker).
   std::vector<FrameResult> Symbolize(const CrashRecord& rec,
-                                     const WorkerSlot& slot);
+                                     const WorkerSlot& slot,
+                                     const std::string& main_exe = "");
 
  private:
   class Object;  // one ELF file and its debug info, opened on first use

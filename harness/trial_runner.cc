@@ -80,7 +80,9 @@ void PlanStreams(const Scenario& s, TrialPlan* p) {
   for (size_t c = 0; c < n; ++c) walk(c);
   p->expected_messages.assign(s.workers.size(), 0);
   for (size_t w = 0; w < s.workers.size(); ++w) {
-    if (s.workers[w].role == Role::kIdle) continue;  // handles none
+    if (s.workers[w].role == Role::kIdle ||
+        s.workers[w].role == Role::kComponent)
+      continue;  // handles none (a component counts its own progress)
     if (s.workers[w].role == Role::kProducer || graph.ins(w).empty()) {
       p->expected_messages[w] = s.workers[w].messages;
       continue;
@@ -173,7 +175,7 @@ absl::Status Trial::Start() {
   sb->header.epoch_ns = obs_.start_ns;
   for (const std::vector<int>& group : obs_.plan.processes) {
     SpawnRequest req;
-    req.exe = opts_.worker_exe;
+    req.exe = s_.host_path.empty() ? opts_.worker_exe : s_.host_path;
     std::string list;
     for (int w : group) absl::StrAppend(&list, list.empty() ? "" : ",", w);
     req.args = {list};

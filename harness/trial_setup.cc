@@ -94,6 +94,11 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     c.policy = w.policy;
     c.state_records = w.state_records;
     c.fault = -1;  // set below for each target
+    CopyName(c.component, sizeof c.component, w.component);
+    std::string settings;
+    for (const auto& [key, value] : w.config)
+      settings += key + "=" + value + "\n";
+    CopyName(c.settings, sizeof c.settings, settings);
     for (size_t k = 0; k < s.channels.size(); ++k) {
       if (s.channels[k].from == int(i)) c.out[c.n_out++] = k;
       if (s.channels[k].to == int(i)) c.in[c.n_in++] = k;
@@ -117,6 +122,9 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     f.exit_code = x.exit_code;
     f.ignore_sigterm = x.ignore_sigterm;
     f.in_lock = x.in_lock;
+    CopyName(f.at, sizeof f.at, x.at);
+    f.probability_ppm = x.probability_ppm;
+    f.delay_ms = x.delay_ms;
     sb->workers[x.target].config.fault = k;
   }
   sb->n_locks = 2;

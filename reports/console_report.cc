@@ -137,15 +137,23 @@ void AppendHang(const json& hang, std::string* out) {
 // With several faults, how each went in this trial.
 void AppendFaults(const json& trial, std::string* out) {
   const json& faults = Items(trial, "faults");
-  if (faults.size() < 2) return;
+  bool points = false;
+  for (const json& f : faults) points |= Field(f, "point").is_object();
+  if (faults.size() < 2 && !points) return;
   for (const json& f : faults) {
     absl::StrAppend(out, "    fault: ", CleanText(Str(f, "kind", "?")), " in ",
                     CleanText(Str(f, "target", "?")), ", ",
                     CleanText(Str(f, "trigger", "?")), ": ");
     if (Bool(f, "fired").value_or(false))
-      absl::StrAppend(out, "fired at ", FormatMs(Num(f, "fired_ms")), "\n");
+      absl::StrAppend(out, "fired at ", FormatMs(Num(f, "fired_ms")));
     else
-      absl::StrAppend(out, "did not fire\n");
+      absl::StrAppend(out, "did not fire");
+    if (const json& p = Field(f, "point"); p.is_object())
+      absl::StrAppend(out, " (point ", CleanText(Str(p, "name", "?")),
+                      ": armed ", Str(p, "armed", "?"), ", reached ",
+                      Str(p, "reached", "?"), ", fired ", Str(p, "fired", "?"),
+                      ")");
+    absl::StrAppend(out, "\n");
   }
 }
 

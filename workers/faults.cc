@@ -56,6 +56,17 @@ int (*volatile g_recurse)(int) = Recurse;
   }
 }
 
+// Sleeps with the heartbeat on: a slow step, not a hang.
+[[gnu::noinline]] void InjectDelay(WorkerContext& ctx, uint32_t ms) {
+  const uint64_t until = MonotonicNs() + uint64_t(ms) * 1000000;
+  for (uint64_t now = MonotonicNs(); now < until; now = MonotonicNs()) {
+    uint64_t left = until - now;
+    timespec ts{0, long(left < 20'000'000 ? left : 20'000'000)};
+    nanosleep(&ts, nullptr);
+    ctx.Tick();
+  }
+}
+
 }  // namespace
 
 void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& fault);
@@ -88,6 +99,11 @@ void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
       if (fault.variant == FaultVariant::kSleep) InjectSleepHang();
       InjectBusyHang(ctx);
       return;
+    case FaultKind::kDelay:
+      InjectDelay(ctx, fault.delay_ms);
+      return;
+    case FaultKind::kError:
+      return;  // the fault point returns true; the code handles it
   }
 }
 

@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <vector>
 
+#include "faultlab/point.h"
 #include "workers/lock_table.h"
+#include "workers/sdk/components.h"
 #include "workers/worker_context.h"
 
 namespace faultlab {
@@ -56,7 +58,9 @@ void RunProducer(WorkerContext& ctx) {
   for (uint64_t seq = 0; seq < c.messages; ++seq) {
     FillPayload(ctx.seed(), seq, payload.data(), payload.size());
     FrameHeader h = MakeHeader(seq, payload.data(), c.payload);
-    for (size_t i = 0; i < ctx.out.size(); ++i) {
+    // An `error` at this point drops the message (its readers see the gap).
+    const bool drop = FAULTLAB_POINT("producer.send");
+    for (size_t i = 0; i < ctx.out.size() && !drop; ++i) {
       if (!alive[i]) continue;
       if (ctx.out[i]->Write(h, payload.data()) == IoResult::kOk) continue;
       if (!PeerFailed(ctx, *ctx.out[i], BlockKind::kWrite)) return;
@@ -151,7 +155,9 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
         } else {
           corrupt = true;
         }
-        for (size_t k = 0; forward && k < ctx.out.size(); ++k) {
+        // An `error` at this point drops the frame instead of forwarding it.
+        const bool drop = forward && FAULTLAB_POINT("relay.forward");
+        for (size_t k = 0; forward && !drop && k < ctx.out.size(); ++k) {
           if (!out_alive[k] ||
               ctx.out[k]->Write(h, payload.data()) == IoResult::kOk)
             continue;
@@ -237,6 +243,8 @@ void RunRole(WorkerContext& ctx) {
       return RunLocker(ctx);
     case Role::kIdle:
       return RunIdle(ctx);
+    case Role::kComponent:
+      return internal::RunComponent(ctx);
   }
 }
 

@@ -19,7 +19,7 @@
 namespace faultlab {
 
 inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
-inline constexpr uint32_t kScoreboardVersion = 4;
+inline constexpr uint32_t kScoreboardVersion = 5;
 inline constexpr int kMaxWorkers = 64;
 inline constexpr int kMaxChannels = 64;
 inline constexpr int kMaxChannelsPerWorker = 16;
@@ -43,7 +43,14 @@ inline constexpr int ChannelFd(int channel, int end) {
   return 10 + 2 * channel + end;
 }
 
-enum class Role : uint32_t { kProducer, kRelay, kSink, kLocker, kIdle };
+enum class Role : uint32_t {
+  kProducer,
+  kRelay,
+  kSink,
+  kLocker,
+  kIdle,
+  kComponent,  // a component the host registered (<faultlab/component.h>)
+};
 enum class ChannelKind : uint32_t { kPipe, kSocket, kTcp, kShm };
 enum class Policy : uint32_t { kStop, kWait, kContinue };
 
@@ -55,6 +62,9 @@ enum class FaultKind : uint32_t {
   kHeapOverwrite,
   kDeadlock,
   kHang,
+  // Fault-point actions only (<faultlab/point.h>):
+  kError,  // FAULTLAB_POINT() returns true; the code takes its error path
+  kDelay,  // the thread sleeps delay_ms at the point, then goes on
 };
 enum class FaultVariant : uint32_t {
   kDefault,
@@ -79,7 +89,14 @@ enum class FaultVariant : uint32_t {
   // heap_overwrite: a value into the process-wide board every worker reads
   kShared,
 };
-enum class TriggerKind : uint32_t { kAfterMessages, kAfterMs };
+enum class TriggerKind : uint32_t {
+  kAfterMessages,
+  kAfterMs,
+  // Fault points (FaultConfig::at): counted in the target's hits of it.
+  kAfterHits,    // the Nth hit, once
+  kEveryHit,     // every Nth hit
+  kProbability,  // each hit with probability_ppm / 1e6, drawn from the seed
+};
 
 // Worker lifecycle, as the worker itself reports it.
 enum class WorkerState : uint32_t {
@@ -140,6 +157,16 @@ struct FaultConfig {
   int32_t exit_code;       // exit fault
   bool in_lock;            // fire while holding the target's shm ring locks
   bool ignore_sigterm;     // target ignores SIGTERM once its fault fires
+  // A fault point's fault: the point's name ("" for a message or time
+  // trigger), and for kProbability the chance per hit in millionths.
+  char at[48];
+  uint32_t probability_ppm;
+  uint32_t delay_ms;  // kDelay
+  // Written by the hosts: processes that found the point in their code and
+  // armed it, hits of it by the target while armed, and actions taken.
+  std::atomic<uint32_t> armed;
+  std::atomic<uint64_t> reached;
+  std::atomic<uint64_t> fired;
 };
 
 struct WorkerConfig {
@@ -154,6 +181,8 @@ struct WorkerConfig {
   int32_t in[kMaxChannelsPerWorker];   // channel indices
   int32_t out[kMaxChannelsPerWorker];  // channel indices
   int32_t fault;                       // its fault in Scoreboard::faults, -1
+  char component[32];  // kComponent: the registered name it runs
+  char settings[512];  // kComponent: its `config:`, "key=value\n" lines
 };
 
 struct Event {

@@ -9,14 +9,21 @@
 #include "workers/lock_table.h"
 
 namespace faultlab {
+namespace {
+thread_local WorkerContext* g_current = nullptr;
+}  // namespace
+
+WorkerContext* WorkerContext::Current() { return g_current; }
 
 WorkerContext::WorkerContext(Scoreboard* sb, int index)
     : sb_(sb), index_(index), slot_(&sb->workers[index]) {
+  g_current = this;
   const int f = slot_->config.fault;
   if (f >= 0 && f < int(sb->n_faults) && sb->faults[f].target == index &&
       sb->faults[f].kind != FaultKind::kNone)
     fault_ = &sb->faults[f];
-  armed_ = fault_ != nullptr;
+  // A fault point's fault fires at its point (workers/sdk/point.cc).
+  armed_ = fault_ != nullptr && fault_->at[0] == '\0';
   uint64_t now = MonotonicNs();
   // after_ms counts from the trial's start, like the deadline, not from
   // when this worker's process came up.
@@ -61,8 +68,12 @@ void WorkerContext::OnMessage() {
 
 void WorkerContext::MaybeFire() {
   armed_ = false;
+  Fire(*fault_);
+}
+
+void WorkerContext::Fire(const FaultConfig& fault) {
   std::vector<ChannelEnd*> held;
-  if (fault_->in_lock) {
+  if (fault.in_lock) {
     for (auto& e : in)
       if (e->HoldLock()) held.push_back(e.get());
     for (auto& e : out)
@@ -75,9 +86,10 @@ void WorkerContext::MaybeFire() {
   const int was_on = slot_->blocked_on.load();
   const uint64_t was_since = slot_->blocked_since_ns.load();
   SetBlocked(BlockKind::kNone, -1);
-  slot_->fault_ns.store(MonotonicNs());
-  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(fault_->kind));
-  InjectFault(*this, *fault_);
+  uint64_t never = 0;  // the first firing is the fault's time
+  slot_->fault_ns.compare_exchange_strong(never, MonotonicNs());
+  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(fault.kind));
+  InjectFault(*this, fault);
   if (was_kind != BlockKind::kNone) SetBlocked(was_kind, was_on, was_since);
   // A fault that returns (a heap write the allocator did not notice yet)
   // leaves the critical section like any code would, or the rings stay

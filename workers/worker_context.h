@@ -43,6 +43,12 @@ class WorkerContext {
   uint64_t seed() const { return sb_->header.seed; }
   // This worker's own fault, or null.
   const FaultConfig* fault() const { return fault_; }
+  // Runs fault f now, from wherever the thread is (a fault point, a
+  // channel wait): records that it fired and injects it. Returns if the
+  // fault does (a heap write, a delay).
+  void Fire(const FaultConfig& f);
+  // The worker running on this thread, or null (not a worker thread).
+  static WorkerContext* Current();
 
   std::vector<std::unique_ptr<ChannelEnd>> in;
   std::vector<std::unique_ptr<ChannelEnd>> out;

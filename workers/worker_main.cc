@@ -5,6 +5,10 @@
 //   faultlab-worker INDEX[,INDEX...]
 //   faultlab-worker --fork-server     (control socket at descriptor 3; see
 //                                      workers/fork_server.h)
+//   faultlab-worker --faultlab-list   components and fault points it has
+//
+// A user's host is this same program linked with its components
+// (<faultlab/component.h>).
 //
 // It never decides verdicts: it runs the workers, records what they did, and
 // exits 0 when all of them returned. Dying is reported by dying.
@@ -25,6 +29,7 @@
 #include "workers/crash_handler.h"
 #include "workers/fork_server.h"
 #include "workers/scoreboard.h"
+#include "workers/sdk/components.h"
 #include "workers/worker_context.h"
 
 namespace faultlab {
@@ -115,6 +120,7 @@ int faultlab::WorkerHostMain(const char* index_list) {
   if (indices.empty()) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
   signal(SIGPIPE, SIG_IGN);  // a dead reader is EPIPE, never a death
   InstallCrashHandlers(sb, indices[0]);
+  internal::ArmPoints(sb, indices.data(), int(indices.size()));
   // A host of one worker (process placement, or a one-worker scenario)
   // runs it on its own main thread: no thread to create, stack to map or
   // thread to tear down per subject.
@@ -137,6 +143,11 @@ int faultlab::WorkerHostMain(const char* index_list) {
 
 int main(int argc, char** argv) {
   using namespace faultlab;
+  if (argc == 2 && strcmp(argv[1], "--faultlab-list") == 0) {
+    internal::ListComponents(stdout);
+    internal::ListPoints(stdout);
+    return 0;
+  }
   if (argc == 2 && strcmp(argv[1], "--fork-server") == 0) {
     // Every subject is a fork of this process: bind every symbol now, once,
     // rather than have each subject resolve PLT entries on its first calls.
