@@ -169,7 +169,8 @@ void AppendSummaryCell(const json& scenario, const std::string& kind,
 void AppendSummary(const json& scenarios, std::string* out) {
   const std::vector<std::string> columns = PlacementColumns(scenarios);
   absl::StrAppend(out,
-                  "<nav class=\"summary scroll\"><table><thead><tr>"
+                  "<nav class=\"summary scroll\" tabindex=\"0\" "
+                  "aria-label=\"summary\"><table><thead><tr>"
                   "<th>scenario</th>");
   for (const std::string& c : columns)
     absl::StrAppend(out, "<th>", E(c), " placement</th>");
@@ -231,8 +232,8 @@ void AppendTrial(const json& trial, std::string_view target, std::string* out) {
   internal::AppendProcessBoxes(trial, out);
   std::string svg = internal::RenderTimeline(trial);
   if (!svg.empty()) {
-    absl::StrAppend(out, "<div class=\"tl\">", svg, "</div><p class=\"key\">",
-                    internal::TimelineKey(), "</p>");
+    absl::StrAppend(out, "<div class=\"tl\" tabindex=\"0\">", svg,
+                    "</div><p class=\"key\">", internal::TimelineKey(), "</p>");
   }
   internal::AppendEvidence(trial, out);
 }

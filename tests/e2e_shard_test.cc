@@ -19,7 +19,7 @@ namespace {
 using nlohmann::json;
 
 std::vector<std::string> Run12() {  // 2 scenarios x 2 placements x 3
-  return {"run", Scenario("segfault.yaml"), Scenario("abort.yaml"), "--repeat",
+  return {"run", Scenario("segfault.yaml"), Scenario("exit.yaml"), "--repeat",
           "3"};
 }
 
@@ -163,7 +163,7 @@ TEST(E2eShardTest, GoogleTestAndBazelEnvironmentsPickTheShard) {
 }
 
 TEST(E2eShardTest, MoreShardsThanTrialsLeavesSomeEmpty) {
-  RunOutput r = RunFaultlab({"run", Scenario("abort.yaml"), "--placement",
+  RunOutput r = RunFaultlab({"run", Scenario("exit.yaml"), "--placement",
                              "thread", "--shard", "3/4"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_TRUE(r.json.is_object());

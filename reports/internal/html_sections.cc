@@ -142,7 +142,8 @@ void AppendWorkerTable(const json& trial, std::string* out) {
   if (workers.empty()) return;
   absl::StrAppend(
       out,
-      "<details><summary><b>worker details</b></summary><div class=\"scroll\">"
+      "<details><summary><b>worker details</b></summary><div class=\"scroll\" "
+      "tabindex=\"0\">"
       "<table class=\"details\"><thead><tr><th>worker</th><th>outcome</th>"
       "<th>pid/tid</th><th>ended</th><th>messages</th><th>verified</th>"
       "</tr></thead><tbody>");

@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kBaseCss = R"css(
 :root{--fg:#212529;--muted:#6c757d;--line:#dee2e6;--bg:#fff;--soft:#f8f9fa;
---pass:#2f9e44;--fail:#e03131;font-family:system-ui,-apple-system,"Segoe UI",Roboto,
+--pass:#257c35;--fail:#c92a2a;font-family:system-ui,-apple-system,"Segoe UI",Roboto,
 "Helvetica Neue",Arial,sans-serif;font-size:15px;line-height:1.45;color:var(--fg)}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg)}
@@ -57,7 +57,7 @@ ul.checks .actual{color:var(--fail)}
 .lane{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 8px;align-items:baseline;
 border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:2px 6px;margin-top:3px;font-size:.85rem}
 .lane .wn{font-weight:600;overflow-wrap:anywhere;min-width:0}
-.lane .oc{color:var(--c);font-weight:600;font-size:.8rem;white-space:nowrap}
+.lane .oc{color:var(--ink);font-weight:600;font-size:.8rem;white-space:nowrap}
 .bar{flex:1 0 100%;height:4px;background:#e9ecef;border-radius:2px;margin:2px 0 1px;overflow:hidden}
 .bar i{display:block;height:100%;background:var(--c);-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .tl{overflow-x:auto;margin:4px 0 6px}
@@ -105,7 +105,7 @@ p.rate{margin:0 0 6px;font-size:.9rem}
 ul.replay{margin:0 0 8px;padding-left:18px}
 details.trial>summary{font-size:.85rem}
 p.sub{font-size:.82rem;margin:2px 0 4px}
-.details td.o{color:var(--c);font-weight:600}
+.details td.o{color:var(--ink);font-weight:600}
 .muted{color:var(--muted)}
 footer{color:var(--muted);font-size:.8rem;margin-top:28px;border-top:1px solid var(--line);padding-top:8px}
 @media (max-width:640px){
@@ -140,9 +140,10 @@ pre{max-height:none;overflow:visible}
 std::string ReportCss() {
   std::string css(kBaseCss);
   for (const OutcomeStyle& s : AllOutcomes()) {
-    absl::StrAppend(&css, ".o-", s.name, "{--c:", s.color, "}");
+    absl::StrAppend(&css, ".o-", s.name, "{--c:", s.color, ";--ink:", s.ink,
+                    "}");
   }
-  absl::StrAppend(&css, ".o-unknown{--c:#495057}\n");
+  absl::StrAppend(&css, ".o-unknown{--c:#495057;--ink:#495057}\n");
   return css;
 }
 

@@ -10,8 +10,11 @@
 namespace faultlab::reports::internal {
 
 struct OutcomeStyle {
-  const char* name;     // "crashed"; "unknown" for anything unlisted
-  const char* color;    // CSS colour, e.g. "#d62d20"
+  const char* name;   // "crashed"; "unknown" for anything unlisted
+  const char* color;  // CSS colour of swatches and bars, e.g. "#d62d20"
+  // The colour for text in this outcome: `color` darkened to a contrast of
+  // at least 4.5:1 on the report's white and light grey (WCAG AA).
+  const char* ink;
   const char* glyph;    // short mark drawn at the end of a lane
   const char* ansi;     // SGR parameters for the console, e.g. "31"
   const char* meaning;  // one-line legend text

@@ -6,7 +6,9 @@
 // expected text: every --expect TEXT, and with --json the scenario names,
 // verdicts, worker outcomes and the first crash frame of each trial. At 390 px
 // width the page must not scroll sideways; printing must open every <details>.
-// Saves full-page screenshots.
+// Saves full-page screenshots. axe-core checks the page (collapsed blocks
+// opened, so their content is checked too) and fails on any serious or
+// critical accessibility violation, naming the rule and the first elements.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +52,7 @@ function expectationsFrom(result) {
   return [...want];
 }
 
-async function check(context, url, width, shot, expected, failures) {
+async function check(context, url, width, shot, expected, failures, axe) {
   const page = await context.newPage();
   await page.setViewportSize({ width, height: 900 });
   page.on('console', (m) => { if (m.type() === 'error') failures.push(`console error: ${m.text()}`); });
@@ -88,6 +90,7 @@ async function check(context, url, width, shot, expected, failures) {
         .filter((d) => d > 0));
     if (hidden.length) failures.push(`${width}px: summary table hides ${hidden[0]}px sideways`);
   }
+  if (axe) await checkAccessibility(page, width, failures);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot ${shot} (${width}px wide)`);
   // Printing opens every collapsed block (the page's only script).
@@ -98,6 +101,28 @@ async function check(context, url, width, shot, expected, failures) {
   });
   if (closed) failures.push(`${width}px: ${closed} <details> stay closed for print`);
   await page.close();
+}
+
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+async function checkAccessibility(page, width, failures) {
+  // Evaluated by the browser's debugger, not as a page script, so the
+  // report's own CSP (one hashed script) stays as it is.
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const opened = [...document.querySelectorAll('details:not([open])')];
+    for (const d of opened) d.open = true;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    for (const d of opened) d.open = false;
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length,
+                     first: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+                     summary: v.nodes[0]?.failureSummary?.split('\n')[1] ?? '' }));
+  });
+  for (const v of violations)
+    failures.push(`${width}px: axe ${v.impact} ${v.id} on ${v.count} element(s), e.g. ` +
+                  `${v.first.join(', ')}: ${v.summary.trim()}`);
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -120,8 +145,10 @@ try {
   });
   await context.route('**/*', (route) =>
     route.request().url() === url ? route.continue() : route.abort());
-  await check(context, url, 1280, shot, expected, failures);
-  if (opts.mobile) await check(context, url, 390, resolve(opts.mobile), expected, failures);
+  // axe once per report, at the narrowest width checked (where regions
+  // scroll); colour contrast does not depend on the width.
+  await check(context, url, 1280, shot, expected, failures, !opts.mobile);
+  if (opts.mobile) await check(context, url, 390, resolve(opts.mobile), expected, failures, true);
 } catch (e) {
   failures.push(`browser: ${e.message}`);
 } finally {

@@ -15,6 +15,10 @@ if ! command -v node >/dev/null 2>&1; then
   echo "FAIL: node not found: install it (apt-get install -y nodejs npm)" >&2
   exit 1
 fi
+# A checkout whose node_modules predates a package (axe-core) gets it here.
+if [ -d "$here/node_modules" ] && [ ! -d "$here/node_modules/axe-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
 if [ ! -d "$here/node_modules/playwright-core" ]; then
   echo "FAIL: playwright-core missing: run \`npm ci\` in $here" >&2
   exit 1
