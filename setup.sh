@@ -12,6 +12,7 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   python3-jsonschema python3-yaml
   chromium libxml2-utils python3 bsdutils
+  libcurl4-openssl-dev
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when
 # there is none, since Debian's npm conflicts with such a nodejs.

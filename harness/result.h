@@ -4,6 +4,7 @@
 #define FAULTLAB_HARNESS_RESULT_H_
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,6 +16,10 @@ namespace faultlab {
 
 // The version `faultlab --version` prints and results record.
 inline constexpr char kFaultlabVersion[] = "0.1.0";
+
+namespace program {
+struct ProgramResult;  // harness/program/program_result.h
+}
 
 struct FrameResult {
   std::string function;  // "" if unknown
@@ -150,6 +155,8 @@ struct TrialResult {
   std::vector<std::string> cycle;
   std::vector<StackResult> hung_stacks;
   std::string stderr_text;
+  // A program trial's tree, probes, clients and recovery (else null).
+  std::shared_ptr<const program::ProgramResult> program;
 };
 
 struct PlacementResult {

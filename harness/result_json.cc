@@ -1,6 +1,8 @@
 #include "absl/strings/str_format.h"
 #include "harness/result.h"
 
+#include "harness/program/program_result.h"
+
 namespace faultlab {
 namespace {
 
@@ -125,7 +127,7 @@ json ToJson(const TrialResult& t) {
   }
   json checks = json::array();
   for (const CheckResult& c : t.checks) checks.push_back(CheckJson(c));
-  return {{"seed", t.seed},
+  json out = {{"seed", t.seed},
           {"repetition", t.repetition},
           {"run_index", t.run_index},
           {"passed", t.passed},
@@ -145,6 +147,8 @@ json ToJson(const TrialResult& t) {
           {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
           {"hang", hang},
           {"stderr", t.stderr_text}};
+  if (t.program) out["program"] = program::ProgramJson(*t.program);
+  return out;
 }
 
 bool RunResult::passed() const {

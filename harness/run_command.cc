@@ -29,6 +29,9 @@
 #include "harness/merge.h"
 #include "harness/output_files.h"
 #include "harness/progress.h"
+#include "harness/program/program_result.h"
+#include "harness/program/program_spec.h"
+#include "harness/program/program_trial.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
@@ -130,8 +133,11 @@ class TrialPool {
   using Obs = absl::StatusOr<TrialObservation>;
 
   TrialPool(TrialRunner* runner, const std::vector<Scenario>& scenarios,
-            const std::vector<Task>& tasks, int jobs)
-      : runner_(runner), scenarios_(scenarios), tasks_(tasks) {
+            const std::vector<Task>& tasks, int jobs, std::string bin_dir)
+      : runner_(runner),
+        scenarios_(scenarios),
+        tasks_(tasks),
+        bin_dir_(std::move(bin_dir)) {
     results_.resize(tasks.size());
     state_.assign(tasks.size(), kWaiting);
     width_ = size_t(std::max(1, std::min<int>(jobs, int(tasks.size()))));
@@ -172,7 +178,24 @@ class TrialPool {
   Obs RunTask(size_t i) {
     const Task& t = tasks_[i];
     const Scenario& s = scenarios_[t.scenario];
+    if (s.program) return RunProgram(s, t.seed);
     return runner_->Run(s, MakePlan(s, s.placements[t.placement], t.seed));
+  }
+
+  // A real program as the subject (harness/program/).
+  Obs RunProgram(const Scenario& s, uint64_t seed) {
+    program::ProgramRunEnv env;
+    env.bin_dir = bin_dir_;
+    env.signal_fd = runner_->signal_fd();
+    env.stop = runner_->stop_flag();
+    absl::StatusOr<program::ProgramObservation> o =
+        program::RunProgramTrial(s, seed, env);
+    if (!o.ok()) return o.status();
+    TrialObservation obs;
+    obs.interrupted = o->interrupted;
+    obs.program =
+        std::make_shared<program::ProgramObservation>(*std::move(o));
+    return obs;
   }
 
   void Work() {
@@ -207,6 +230,7 @@ class TrialPool {
   TrialRunner* runner_;
   const std::vector<Scenario>& scenarios_;
   const std::vector<Task>& tasks_;
+  std::string bin_dir_;  // faultlab's own executables
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Obs> results_;
@@ -223,6 +247,10 @@ ScenarioResult NewScenarioResult(const Scenario& s) {
   r.name = s.name;
   r.file = s.file;
   r.description = s.description;
+  if (s.program) {
+    program::DescribeFault(*s.program, &r);
+    return r;
+  }
   for (const Fault& f : s.faults) {
     if (r.faults.size() <= size_t(f.entry))
       r.faults.push_back({f.target_text,
@@ -564,7 +592,8 @@ int RunCommand(const RunOptions& opts) {
   // added to them.
   if (!outputs.Open(run)) return 2;
 
-  TrialPool pool(&runner, scenarios, tasks, opts.jobs);
+  TrialPool pool(&runner, scenarios, tasks, opts.jobs,
+                 std::filesystem::path(opts.worker_exe).parent_path().string());
   Progress progress(stderr, tasks.size(), opts.progress_tty, !opts.quiet);
   size_t printed = 0;  // scenarios whose table is out
   auto print_scenario = [&](const ScenarioResult& sr) {
@@ -616,12 +645,22 @@ int RunCommand(const RunOptions& opts) {
     // A Ctrl-C during a long digest stops it; that trial is then left out
     // (its verdict would be half made), every one before it is kept.
     bool cut = false;
-    TrialResult t = Classify(s, **obs, &symbolizer,
+    TrialResult t =
+        s.program ? program::ClassifyProgram(s, *(*obs)->program)
+                  : Classify(s, **obs, &symbolizer,
                              [&] { return cut = runner.interrupted(); });
     if (cut) break;
     t.repetition = task.rep;
     t.run_index = int64_t(task.index);
-    if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
+    if (s.program) {
+      t.checks = program::CheckProgramExpectation(s, t);
+      if (!s.program->expect) {
+        pr.no_expectations = true;
+        t.checks.push_back({"expectations stated", !opts.strict,
+                            "no expectations: nothing was checked but that "
+                            "the program got ready and the fault fired"});
+      }
+    } else if (auto it = s.expect.find(spec.name); it != s.expect.end()) {
       t.checks = CheckExpectation(s, it->second, t);
     } else {
       // Nothing stated: the run says so, and still holds the fault to
@@ -690,6 +729,13 @@ int ValidateCommand(const std::vector<std::string>& inputs,
   for (const Scenario& sc : scenarios) {
     const Scenario* s = &sc;
     const std::string& f = sc.file;
+    if (s->program) {
+      std::cout << f << ": ok (program " << s->program->argv[0] << ", "
+                << s->program->roles.size() << " roles, "
+                << s->program->probes.size() << " probes, "
+                << s->program->clients.size() << " clients)\n";
+      continue;
+    }
     std::vector<std::string> faults;
     for (const Fault& x : s->faults)
       faults.push_back(absl::StrCat(FaultKindName(x.kind), " in ",

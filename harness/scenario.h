@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@
 #include "workers/scoreboard.h"
 
 namespace faultlab {
+
+namespace program {
+struct ProgramSpec;
+}
 
 struct Worker {
   std::string name;   // "sink[2]"
@@ -137,6 +142,9 @@ struct Scenario {
   bool IsTarget(int w) const { return FaultOf(w) != nullptr; }
 
   const PlacementSpec* FindPlacement(std::string_view name) const;
+  // Set when the subject is a real program (harness/program/); then
+  // `workers` and `channels` are empty and `fault` is kNone.
+  std::shared_ptr<const program::ProgramSpec> program;
 };
 
 const char* FaultKindName(FaultKind k);

@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "harness/program/program_loader.h"
 #include "harness/stream_graph.h"
 #include "harness/trial.h"
 #include "workers/message.h"
@@ -1103,6 +1104,9 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
     if (!root || root.IsNull())
       return absl::InvalidArgumentError(absl::StrCat(
           file, ":1:1: error: the file is empty; expected a scenario mapping"));
+    // A real program as the subject: its own loader (harness/program/).
+    if (root.IsMap() && root["program"])
+      return program::LoadProgramScenario(root, file);
     return Loader(file).Load(root);
   } catch (const LoadError& e) {
     return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,

@@ -74,6 +74,10 @@ struct HangReport {
   std::vector<int> hung;           // worker indices in the cycle / spinning
 };
 
+namespace program {
+struct ProgramObservation;  // harness/program/program_trial.h
+}
+
 struct TrialObservation {
   TrialPlan plan;
   std::unique_ptr<ScoreboardMapping> board;
@@ -87,6 +91,8 @@ struct TrialObservation {
   uint64_t crash_seen_ns = 0;
   HangReport hang;
   std::string stderr_text;  // last lines the subjects wrote
+  // Set instead of the rest for a program scenario's trial.
+  std::shared_ptr<program::ProgramObservation> program;
 
   const Scoreboard& sb() const { return *board->get(); }
 };

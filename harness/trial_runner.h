@@ -36,6 +36,9 @@ class TrialRunner {
   // True once the supervisor was told to stop, during a trial or between
   // trials (a pending signal is read here); later trials do not start.
   bool interrupted();
+  // For trials run elsewhere (program trials): the same signal and flag.
+  int signal_fd() const { return signal_fd_; }
+  std::atomic<bool>* stop_flag() { return &interrupted_; }
 
  private:
   Launcher* launcher_;

@@ -18,14 +18,22 @@ import tempfile
 def schema_keys(schema):
     d = schema["$defs"]
     rated = next(x for x in d["rated_outcomes"]["oneOf"] if "properties" in x)
+    prog = d["program_scenario"]["properties"]
+    pexp = prog["expect"]["properties"]["process"]["properties"]
     sections = {
-        "scenario": schema["properties"],
+        "scenario": d["worker_scenario"]["properties"],
         "worker": d["worker"]["properties"],
         "channel": d["channel"]["properties"],
         "fault": d["fault"]["properties"],
         "trigger": d["fault"]["properties"]["trigger"]["properties"],
         "expectation": d["expectation"]["properties"],
         "check": rated["properties"],
+        "program_scenario": prog,
+        "program": prog["program"]["properties"],
+        "probe": prog["probes"]["items"]["properties"],
+        "client": prog["clients"]["items"]["properties"],
+        "signal_fault": prog["fault"]["properties"],
+        "program_expect": pexp,
     }
     return {f"{s}.{k}" for s, props in sections.items() for k in props}
 
