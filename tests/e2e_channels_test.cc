@@ -46,12 +46,6 @@ bool Contains(const json& s, const std::string& part) {
 }
 
 // Writes `yaml` to a fresh file and returns its path.
-std::string WriteScenario(const std::string& yaml) {
-  std::string path = TempDir() + "/scenario.yaml";
-  std::ofstream(path) << yaml;
-  return path;
-}
-
 RunOutput RunRepeated(const std::string& scenario) {
   return RunFaultlab(
       {"run", Scenario(scenario), "--repeat", std::to_string(kRepeat), "-q"});

@@ -13,12 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string WriteScenario(const std::string& yaml) {
-  std::string path = TempDir() + "/scenario.yaml";
-  std::ofstream(path) << yaml;
-  return path;
-}
-
 int PidOf(const json& r, const std::string& placement,
           const std::string& worker) {
   return Worker(r, placement, worker)["pid"].get<int>();

@@ -92,6 +92,12 @@ std::string TempDir() {
   return tmpl;
 }
 
+std::string WriteScenario(const std::string& yaml) {
+  std::string path = TempDir() + "/scenario.yaml";
+  std::ofstream(path) << yaml;
+  return path;
+}
+
 RunOutput RunFaultlab(std::vector<std::string> args, bool with_json) {
   std::string dir = TempDir();
   std::string json = dir + "/result.json";

@@ -23,6 +23,8 @@ std::string SourceDir();
 std::string BinaryDir();
 std::string Scenario(const std::string& name);  // scenarios/<name>
 std::string TempDir();  // fresh per call, under the test's tmp
+// Writes `yaml` to a fresh TempDir()'s scenario.yaml; returns its path.
+std::string WriteScenario(const std::string& yaml);
 
 // Runs `faultlab ARGS... --json <tmp>` and waits for it.
 RunOutput RunFaultlab(std::vector<std::string> args, bool with_json = true);

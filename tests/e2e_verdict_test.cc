@@ -20,12 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string WriteScenario(const std::string& yaml) {
-  std::string path = TempDir() + "/scenario.yaml";
-  std::ofstream(path) << yaml;
-  return path;
-}
-
 const json* FindCheck(const json& result, const std::string& placement,
                       const std::string& check) {
   for (const json& p : result["scenarios"][0]["placements"])
