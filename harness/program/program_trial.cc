@@ -33,6 +33,9 @@ constexpr size_t kKeepOutput = 16 * 1024;
 // With no process of the tree left, the trial runs on this long so probes
 // and clients record the outage, then ends.
 constexpr uint64_t kAllGoneNs = 300'000'000;
+// Before ready: how long no process may be alive before the program is
+// taken for gone.
+constexpr uint64_t kGoneBeforeReadyNs = 50'000'000;
 
 uint64_t SplitMix(uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -253,12 +256,19 @@ bool Trial::Ready() {
 void Trial::WaitReady() {
   const uint64_t until =
       obs_.launch_ns + uint64_t(ready_.timeout_ms) * 1'000'000;
+  uint64_t gone_since = 0;
   for (;;) {
     if (Ready()) {
       obs_.ready_ns = MonotonicNs();
       return;
     }
-    if (!tracker_->AnyAlive()) {
+    // A daemon's parents exit as it forks: its orphan reaches the
+    // supervisor a moment later, so "all gone" must hold for a while.
+    if (tracker_->AnyAlive()) {
+      gone_since = 0;
+    } else if (!gone_since) {
+      gone_since = MonotonicNs();
+    } else if (MonotonicNs() - gone_since >= kGoneBeforeReadyNs) {
       obs_.ready_error =
           "every process of the program ended before it was ready";
       return;
