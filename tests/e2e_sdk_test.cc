@@ -146,5 +146,32 @@ TEST(E2eSdkTest, AComponentOrPointTheHostLacksIsBadInput) {
       << r.err;
 }
 
+TEST(E2eSdkTest, ADeadlockOnSdkMutexesIsFoundAndExplained) {
+  std::string path = TempDir() + "/locks.yaml";
+  std::ofstream(path) << "name: locks\nseed: 1\ndeadline_ms: 4000\nhost: "
+                      << Host() << R"(
+workers:
+  - {component: locker, name: left, config: {order: ab}}
+  - {component: locker, name: right, config: {order: ba}}
+fault: {kind: none}
+expect:
+  thread: {workers: {left: hung, right: hung}}
+  process: {others: completed}
+)";
+  RunOutput r = RunFaultlab({"run", path});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& hang = Trial(r.json, "thread")["hang"];
+  ASSERT_TRUE(hang.is_object()) << Trial(r.json, "thread").dump();
+  std::string cycle = hang["cycle"].dump();
+  EXPECT_NE(cycle.find("left[0] waits for right[0] (test.b)"),
+            std::string::npos)
+      << cycle;
+  EXPECT_NE(cycle.find("right[0] waits for left[0] (test.a)"),
+            std::string::npos)
+      << cycle;
+  // Well before the deadline: found by its cycle, not by the clock.
+  EXPECT_LT(Trial(r.json, "thread")["duration_ms"].get<double>(), 3000);
+}
+
 }  // namespace
 }  // namespace faultlab::testing

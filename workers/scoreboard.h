@@ -307,7 +307,9 @@ struct Scoreboard {
   WorkerSlot workers[kMaxWorkers];
   uint32_t n_faults;
   FaultConfig faults[kMaxFaults];  // each with its own target and trigger
-  uint32_t n_locks;
+  // Locks in use: the supervisor's two shared locks, then each
+  // faultlab::Mutex a worker first locks claims the next (fetch_add).
+  std::atomic<uint32_t> n_locks;
   LockSlot locks[kMaxLocks];
 };
 

@@ -2,9 +2,12 @@
 // and checks the replies and its own registered state, and an echo server
 // with a fault point before each reply.
 #include <faultlab/component.h>
+#include <faultlab/mutex.h>
 #include <faultlab/point.h>
+#include <time.h>
 
 #include <cstring>
+#include <mutex>
 #include <string>
 
 namespace {
@@ -72,5 +75,29 @@ void Client(faultlab::Context& ctx) {
   ctx.Log("%d requests, %d error replies", n, errors);
 }
 FAULTLAB_COMPONENT("client", Client);
+
+}  // namespace
+
+namespace {
+
+// Two lockers taking two SDK mutexes in the order their config says: as
+// threads of one process, opposite orders deadlock; as processes, each has
+// its own mutexes and finishes.
+faultlab::Mutex g_first("test.a"), g_second("test.b");
+
+void Locker(faultlab::Context& ctx) {
+  const bool ab = ctx.Config("order", "ab") == "ab";
+  faultlab::Mutex& one = ab ? g_first : g_second;
+  faultlab::Mutex& two = ab ? g_second : g_first;
+  const int rounds = int(ctx.ConfigInt("rounds", 100));
+  for (int i = 0; i < rounds; ++i) {
+    std::lock_guard<faultlab::Mutex> a(one);
+    timespec ts{0, 500000};
+    nanosleep(&ts, nullptr);
+    std::lock_guard<faultlab::Mutex> b(two);
+    ctx.Progress();
+  }
+}
+FAULTLAB_COMPONENT("locker", Locker);
 
 }  // namespace
