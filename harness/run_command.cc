@@ -28,10 +28,10 @@
 #include "harness/launcher.h"
 #include "harness/merge.h"
 #include "harness/output_files.h"
-#include "harness/progress.h"
 #include "harness/program/program_result.h"
 #include "harness/program/program_spec.h"
 #include "harness/program/program_trial.h"
+#include "harness/progress.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
@@ -179,7 +179,18 @@ class TrialPool {
     const Task& t = tasks_[i];
     const Scenario& s = scenarios_[t.scenario];
     if (s.program) return RunProgram(s, t.seed);
-    return runner_->Run(s, MakePlan(s, s.placements[t.placement], t.seed));
+    const TrialPlan plan = MakePlan(s, s.placements[t.placement], t.seed);
+    Obs obs = runner_->Run(s, plan);
+    // A subject that never came up is faultlab's failure, not the
+    // scenario's: the trial runs once more, from scratch, and says so; a
+    // second failure is the run's harness error.
+    if (!obs.ok() && absl::IsUnavailable(obs.status()) &&
+        !runner_->interrupted()) {
+      std::cerr << "faultlab: " << s.file << ": " << obs.status().message()
+                << "; running the trial again\n";
+      obs = runner_->Run(s, plan);
+    }
+    return obs;
   }
 
   // A real program as the subject (harness/program/).
@@ -193,8 +204,7 @@ class TrialPool {
     if (!o.ok()) return o.status();
     TrialObservation obs;
     obs.interrupted = o->interrupted;
-    obs.program =
-        std::make_shared<program::ProgramObservation>(*std::move(o));
+    obs.program = std::make_shared<program::ProgramObservation>(*std::move(o));
     return obs;
   }
 
@@ -645,10 +655,10 @@ int RunCommand(const RunOptions& opts) {
     // A Ctrl-C during a long digest stops it; that trial is then left out
     // (its verdict would be half made), every one before it is kept.
     bool cut = false;
-    TrialResult t =
-        s.program ? program::ClassifyProgram(s, *(*obs)->program)
-                  : Classify(s, **obs, &symbolizer,
-                             [&] { return cut = runner.interrupted(); });
+    TrialResult t = s.program ? program::ClassifyProgram(s, *(*obs)->program)
+                              : Classify(s, **obs, &symbolizer, [&] {
+                                  return cut = runner.interrupted();
+                                });
     if (cut) break;
     t.repetition = task.rep;
     t.run_index = int64_t(task.index);

@@ -577,7 +577,7 @@ absl::Status SetupError(const TrialObservation& obs) {
     while (!last.empty() && last.back() == '\n') last.pop_back();
     if (size_t nl = last.rfind('\n'); nl != std::string::npos)
       last = last.substr(nl + 1);
-    return absl::InternalError(absl::StrCat(
+    return absl::UnavailableError(absl::StrCat(
         "subject ", p.pid, " ended before any of its workers started (",
         ExitStatus::FromWaitStatus(p.wait_status).ToString(), ")",
         last.empty() ? "" : absl::StrCat("; it said: ", last)));

@@ -48,8 +48,9 @@ class TrialRunner {
 };
 
 // A harness failure hidden in a finished trial: a subject that said it could
-// not set up (ScoreboardHeader::setup_errno), or one that ended before any
-// of its workers started. Such a trial has no outcome to score.
+// not set up (ScoreboardHeader::setup_errno: ResourceExhausted), or one
+// that ended before any of its workers started (Unavailable: it never came
+// up, which may be passing). Such a trial has no outcome to score.
 absl::Status SetupError(const TrialObservation& obs);
 
 // Blocks SIGINT, SIGTERM, SIGHUP and returns a signalfd for them; makes this
