@@ -4,6 +4,7 @@
 #include "harness/scenario_loader.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "harness/program/program_loader.h"
 #include "harness/stream_graph.h"
 #include "harness/trial.h"
@@ -69,7 +71,13 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"deadlock", FaultKind::kDeadlock},
     {"hang", FaultKind::kHang},
     {"error", FaultKind::kError},
-    {"delay", FaultKind::kDelay}};
+    {"delay", FaultKind::kDelay},
+    {"signal", FaultKind::kSignal}};
+// What a signal fault may send to a program worker.
+constexpr Named<int> kProgramSignals[] = {
+    {"SIGKILL", SIGKILL}, {"SIGTERM", SIGTERM}, {"SIGSEGV", SIGSEGV},
+    {"SIGABRT", SIGABRT}, {"SIGBUS", SIGBUS},   {"SIGINT", SIGINT},
+    {"SIGHUP", SIGHUP}};
 
 // YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
 bool ParseYamlInt(const std::string& text, int64_t* v) {
@@ -163,6 +171,7 @@ class Loader {
                       ProcessPlacement(s.workers.size())};
     if (auto n = root["channels"]) LoadChannels(n, s);
     CheckTopology(root, s);
+    CheckProgramWorkers(root, s);
     LoadFaults(root, s);
     if (auto n = root["expect"]) LoadExpect(n, s);
     return s;
@@ -382,7 +391,7 @@ class Loader {
     for (const auto& w : n) {
       Map(w, "a worker",
           {"role", "component", "config", "name", "count", "messages",
-           "interval_us", "payload", "policy", "state_records"});
+           "interval_us", "payload", "policy", "state_records", "command"});
       Worker proto;
       if (w["component"]) {
         if (w["role"])
@@ -395,6 +404,7 @@ class Loader {
                           kRoles, "role");
       }
       RefuseUnusedWorkerKeys(w, proto.role);
+      if (auto c = w["command"]) LoadCommand(c, w, proto);
       // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
       proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
                     : proto.role == Role::kComponent ? proto.component
@@ -424,6 +434,65 @@ class Loader {
         groups_[proto.group].push_back(s.workers.size());
         s.workers.push_back(x);
       }
+    }
+  }
+
+  // A real program as a relay: `command: [tr, a-z, n-za-m]` reads its
+  // input pipe on stdin and writes its output pipe on stdout.
+  void LoadCommand(const YAML::Node& c, const YAML::Node& w, Worker& proto) {
+    if (proto.role != Role::kRelay)
+      Fail(c,
+           "'command' makes a relay a real program (stdin from its input "
+           "pipe, stdout to its output pipe); it needs role: relay");
+    if (w["count"] && Int(w["count"], 1, 64, "count") != 1)
+      Fail(w["count"], "a program worker is one process: count must be 1");
+    for (const char* key : {"interval_us", "policy", "state_records"})
+      if (w[key])
+        Fail(w[key], absl::StrCat("'", key,
+                                  "' has no meaning for a program worker: it "
+                                  "runs its own code"));
+    if (!c.IsSequence() || c.size() == 0)
+      Fail(c, "expected 'command' as a non-empty list of strings");
+    for (const auto& x : c) proto.command.push_back(String(x));
+    proto.command_path = FindInPath(proto.command[0]);
+    if (proto.command_path.empty())
+      Fail(c[0], absl::StrCat("program '", proto.command[0],
+                              "' is not an executable in PATH"));
+  }
+
+  static std::string FindInPath(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+      return access(name.c_str(), X_OK) == 0 ? name : "";
+    const char* path = getenv("PATH");
+    for (absl::string_view dir :
+         absl::StrSplit(path ? path : "/usr/local/bin:/usr/bin:/bin", ':')) {
+      std::string full = absl::StrCat(dir.empty() ? "." : dir, "/", name);
+      if (access(full.c_str(), X_OK) == 0) return full;
+    }
+    return "";
+  }
+
+  // A program worker's one input and one output are pipes: they become its
+  // stdin and stdout.
+  void CheckProgramWorkers(const YAML::Node& root, const Scenario& s) {
+    for (size_t w = 0; w < s.workers.size(); ++w) {
+      if (!s.workers[w].IsProgram()) continue;
+      int ins = 0, outs = 0;
+      for (const Channel& c : s.channels) {
+        if (c.from != int(w) && c.to != int(w)) continue;
+        (c.from == int(w) ? outs : ins)++;
+        if (c.kind != ChannelKind::kPipe)
+          Fail(root["channels"],
+               absl::StrCat("channel ", c.name, ": a program worker (",
+                            s.workers[w].name,
+                            ") takes pipes only, as its stdin and stdout"));
+      }
+      if (ins != 1 || outs != 1)
+        Fail(root["channels"] ? root["channels"] : root["workers"],
+             absl::StrCat(s.workers[w].name,
+                          " is a program: it needs exactly one input pipe "
+                          "(its stdin) and one output pipe (its stdout), has ",
+                          ins, " and ", outs));
     }
   }
 
@@ -675,8 +744,8 @@ class Loader {
   void LoadFault(const YAML::Node& n, int entry, Scenario& s) {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
-         "pattern", "exit_code", "in_lock", "ignore_sigterm", "at",
-         "delay_ms"});
+         "pattern", "exit_code", "in_lock", "ignore_sigterm", "at", "delay_ms",
+         "signal"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
@@ -724,6 +793,7 @@ class Loader {
     RefuseUnusedFaultKeys(n, f);
     if (auto t = n["trigger"])
       f.at.empty() ? LoadTrigger(t, s, f) : LoadPointTrigger(t, f);
+    LoadSignalFault(n, s, targets, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
@@ -747,6 +817,47 @@ class Loader {
       CheckTargeted(n, s, x);
       if (x.at.empty()) CheckTriggerCanFire(n, s, x);
       s.faults.push_back(x);
+    }
+  }
+
+  // A program worker takes only `kind: signal` (sent by the supervisor at
+  // after_ms, 0 without a trigger); a built-in worker never does.
+  void LoadSignalFault(const YAML::Node& n, const Scenario& s,
+                       const std::vector<int>& targets, Fault& f) {
+    for (int t : targets) {
+      const Worker& w = s.workers[t];
+      if (w.IsProgram() != (f.kind == FaultKind::kSignal))
+        Fail(n["kind"],
+             w.IsProgram()
+                 ? absl::StrCat(w.name,
+                                " is a real program: the fault that "
+                                "reaches it is kind signal")
+                 : absl::StrCat("a signal fault is sent to a program worker "
+                                "(one with 'command'); ",
+                                w.name, " runs faultlab's own code"));
+    }
+    if (f.kind != FaultKind::kSignal) {
+      if (n["signal"])
+        Fail(n["signal"], "'signal' is for faults of kind signal");
+      return;
+    }
+    const YAML::Node sig = Required(n, "signal", "a signal fault");
+    std::vector<std::string> names;
+    for (const auto& x : kProgramSignals) {
+      names.push_back(x.name);
+      if (String(sig) == x.name) f.signo = x.value;
+    }
+    if (!f.signo)
+      Fail(sig,
+           absl::StrCat("unknown signal '", String(sig),
+                        "'; expected one of: ", absl::StrJoin(names, ", ")));
+    if (!n["trigger"]) {
+      f.trigger = TriggerKind::kAfterMs;
+      f.trigger_value = 0;
+    } else if (f.trigger != TriggerKind::kAfterMs) {
+      Fail(n["trigger"],
+           "a program counts no messages for faultlab: a signal fault's "
+           "trigger is after_ms");
     }
   }
 

@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
 #include "harness/exit_status.h"
+#include "harness/program_worker.h"
 #include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
 
@@ -127,6 +128,12 @@ class Trial {
 
  private:
   void OnExit(size_t i);
+  // Starts program worker w (a process of its own; see program_worker.h).
+  absl::Status SpawnProgramWorker(int w,
+                                  const std::vector<ChannelFds>& channels);
+  // Sends each program worker's signal fault once its after_ms has come.
+  void FireProgramFaults(uint64_t now);
+  absl::Status AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid);
   // Notices a subject stopped (or continued) by job control: its workers run
   // no code, so they are hung from that moment.
   void CheckStopped(size_t i, uint64_t now);
@@ -174,6 +181,11 @@ absl::Status Trial::Start() {
   obs_.start_ns = MonotonicNs();
   sb->header.epoch_ns = obs_.start_ns;
   for (const std::vector<int>& group : obs_.plan.processes) {
+    if (group.size() == 1 && s_.workers[group[0]].IsProgram()) {
+      if (absl::Status st = SpawnProgramWorker(group[0], channels); !st.ok())
+        return st;
+      continue;
+    }
     SpawnRequest req;
     req.exe = s_.host_path.empty() ? opts_.worker_exe : s_.host_path;
     std::string list;
@@ -209,6 +221,52 @@ absl::Status Trial::Start() {
   // `channels` goes out of scope here: the supervisor holds no channel end,
   // so a reader sees EOF as soon as its writers are gone.
   return absl::OkStatus();
+}
+
+absl::Status Trial::SpawnProgramWorker(
+    int w, const std::vector<ChannelFds>& channels) {
+  ProcessRecord rec;
+  rec.workers = {w};
+  absl::Status st =
+      AddProcess(rec, launcher_->Spawn(ProgramWorkerRequest(
+                          s_, w, channels, pgid_, stderr_.get())));
+  if (!st.ok()) return st;
+  // It runs no faultlab code: the supervisor marks it started.
+  WorkerSlot& slot = obs_.board->get()->workers[w];
+  slot.pid.store(obs_.processes.back().pid);
+  slot.state.store(WorkerState::kRunning);
+  return absl::OkStatus();
+}
+
+absl::Status Trial::AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid) {
+  if (!pid.ok()) return pid.status();
+  rec.pid = *pid;
+  if (pgid_ == 0) pgid_ = *pid;
+  int pfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
+  obs_.processes.push_back(rec);
+  if (pfd < 0) return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
+  pidfds_.emplace_back(pfd);
+  return absl::OkStatus();
+}
+
+void Trial::FireProgramFaults(uint64_t now) {
+  for (size_t k = 0; k < s_.faults.size(); ++k) {
+    const Fault& f = s_.faults[k];
+    if (f.kind != FaultKind::kSignal) continue;
+    WorkerSlot& slot = obs_.board->get()->workers[f.target];
+    if (slot.fault_ns.load() ||
+        now < obs_.start_ns + obs_.plan.trigger_values[k] * 1'000'000)
+      continue;
+    for (size_t i = 0; i < obs_.processes.size(); ++i) {
+      const ProcessRecord& p = obs_.processes[i];
+      if (p.workers != std::vector<int>{f.target} || p.reaped) continue;
+      // A program that ended before its trigger is never signalled: the
+      // fault did not fire, and the trial says so ("not exercised").
+      if (syscall(SYS_pidfd_send_signal, pidfds_[i].get(), f.signo, nullptr,
+                  0) == 0)
+        slot.fault_ns.store(now);
+    }
+  }
 }
 
 void Trial::OnExit(size_t i) {
@@ -376,6 +434,7 @@ void Trial::Watch() {
       if (fds[k].revents) OnExit(who[k]);
     for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     Sample(now);
+    FireProgramFaults(now);
     if (signal_fd_ >= 0 && fds.back().revents) {
       signalfd_siginfo si;
       if (read(signal_fd_, &si, sizeof si) > 0) stop_->store(true);
@@ -509,7 +568,17 @@ TrialPlan MakePlan(const Scenario& s, const PlacementSpec& placement,
   TrialPlan p;
   p.placement = placement.name;
   p.seed = seed;
-  p.processes = placement.groups;
+  // A program worker runs no faultlab code, so no placement can put it in
+  // a subject with others: each is a process of its own, after the rest.
+  std::vector<std::vector<int>> programs;
+  for (const std::vector<int>& group : placement.groups) {
+    std::vector<int> hosted;
+    for (int w : group)
+      (s.workers[w].IsProgram() ? programs.emplace_back() : hosted)
+          .push_back(w);
+    if (!hosted.empty()) p.processes.push_back(std::move(hosted));
+  }
+  for (std::vector<int>& one : programs) p.processes.push_back(std::move(one));
   PlanStreams(s, &p);
   // Fault k draws from the seed's k-th SplitMix step, so the first fault's
   // draw is the same as with one fault.
