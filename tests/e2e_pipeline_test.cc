@@ -3,9 +3,13 @@
 // tool killed, the same pipeline unfaulted (the stream arrives whole and
 // verified through tr | sed | cat), and the loader's refusals.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
+#include <fstream>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "tests/e2e_util.h"
 
@@ -112,6 +116,45 @@ TEST(E2ePipelineTest, ProgramWorkersAreRefusedWhereTheyCannotWork) {
     EXPECT_EQ(r.exit_code, 2) << fault;
     EXPECT_NE(r.err.find(error), std::string::npos) << r.err;
   }
+}
+
+// The supervisor's Ctrl-C and SIGKILL end the program workers with the
+// rest: they are in the trial's process group and have PDEATHSIG.
+void InterruptMidStream(int signo) {
+  std::string yaml = kPipeline;
+  yaml.replace(yaml.find("deadline_ms: 5000"), 17, "deadline_ms: 60000");
+  yaml.replace(yaml.find("interval_us: 0"), 14, "interval_us: 20000");
+  const std::string dir = TempDir();
+  pid_t pid = StartFaultlab(
+      {"run", WriteScenario(yaml), "--placement", "process", "--out", dir},
+      dir + "/console");
+  // Wait until all three tools run in the run's session.
+  auto tools = [&] {
+    int n = 0;
+    for (pid_t p : ProcessesInSession(pid)) {
+      std::ifstream in("/proc/" + std::to_string(p) + "/comm");
+      std::string comm;
+      std::getline(in, comm);
+      n += comm == "tr" || comm == "sed" || comm == "cat";
+    }
+    return n;
+  };
+  for (int i = 0; i < 500 && tools() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(tools(), 3);
+  kill(pid, signo);
+  waitpid(pid, nullptr, 0);
+  for (int i = 0; i < 300 && !ProcessesInSession(pid).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(ProcessesInSession(pid).empty());
+}
+
+TEST(E2ePipelineTest, CtrlCEndsTheProgramWorkers) {
+  InterruptMidStream(SIGINT);
+}
+
+TEST(E2ePipelineTest, KilledSupervisorTakesTheProgramWorkersWithIt) {
+  InterruptMidStream(SIGKILL);
 }
 
 }  // namespace
