@@ -6,6 +6,10 @@
 # stops on it.
 #
 # Also run as `cmake -D_fl_fail=MESSAGE -P` by such a failing test.
+#
+# ctest reads CTestTestfile.cmake with old policies; include() gives this
+# file a policy scope of its own.
+cmake_policy(VERSION 3.25)
 if(DEFINED _fl_fail)
   message(FATAL_ERROR "${_fl_fail}")
 endif()

@@ -33,7 +33,8 @@ install(EXPORT faultlabTargets NAMESPACE faultlab::
   DESTINATION ${FAULTLAB_INSTALL_CMAKEDIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/faultlabConfig.cmake.in
   ${PROJECT_BINARY_DIR}/faultlabConfig.cmake
-  INSTALL_DESTINATION ${FAULTLAB_INSTALL_CMAKEDIR})
+  INSTALL_DESTINATION ${FAULTLAB_INSTALL_CMAKEDIR}
+  PATH_VARS CMAKE_INSTALL_BINDIR)
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/faultlabConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/faultlabConfig.cmake
