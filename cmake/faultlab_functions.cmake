@@ -86,7 +86,7 @@ function(faultlab_add_scenarios)
   endif()
   math(EXPR n "${n} + 1")
   set_property(GLOBAL PROPERTY _FAULTLAB_SCENARIO_SETS ${n})
-  set(out "${CMAKE_CURRENT_BINARY_DIR}/faultlab_scenarios_${n}.cmake")
+  set(base "${CMAKE_CURRENT_BINARY_DIR}/faultlab_scenarios_${n}")
   string(JOIN "\n" content
     "set(_fl_cmake [==[${CMAKE_COMMAND}]==])"
     "set(_fl_exe [==[$<TARGET_FILE:faultlab::faultlab>]==])"
@@ -99,6 +99,23 @@ function(faultlab_add_scenarios)
     "set(_fl_args [==[${S_ARGS}]==])"
     "include([==[${_FAULTLAB_CMAKE_DIR}/faultlab_discover_scenarios.cmake]==])"
     "")
-  file(GENERATE OUTPUT "${out}" CONTENT "${content}")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${out}")
+  get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(NOT multi)
+    file(GENERATE OUTPUT "${base}.cmake" CONTENT "${content}")
+  else()
+    # One file per configuration; ctest -C picks it.
+    file(GENERATE OUTPUT "${base}_$<CONFIG>.cmake" CONTENT "${content}")
+    string(JOIN "\n" pick
+      "if(EXISTS \"${base}_\${CTEST_CONFIGURATION_TYPE}.cmake\")"
+      "  include(\"${base}_\${CTEST_CONFIGURATION_TYPE}.cmake\")"
+      "else()"
+      "  add_test([==[${S_NAME_PREFIX}scenarios_need_a_configuration]==]"
+      "    [==[${CMAKE_COMMAND}]==]"
+      "    [==[-D_fl_fail=faultlab_add_scenarios: run ctest -C <configuration>]==]"
+      "    -P [==[${_FAULTLAB_CMAKE_DIR}/faultlab_discover_scenarios.cmake]==])"
+      "endif()"
+      "")
+    file(WRITE "${base}.cmake" "${pick}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${base}.cmake")
 endfunction()
