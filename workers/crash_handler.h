@@ -24,6 +24,10 @@ void InstallThreadAltStack(int index);
 // subjects (the fork server) does it once for all of them instead of each
 // subject's crash handler doing it on the way down.
 void WarmUpUnwinder();
+// Takes the list RecordModules() records once, in a host that forks its
+// subjects and loads nothing after this (the fork server): each subject
+// then copies it instead of walking every object's program headers.
+void CacheModules();
 // Records the load address of every loaded object into `slot`, so frames
 // can be symbolised outside the process.
 void RecordModules(WorkerSlot& slot);
