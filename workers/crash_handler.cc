@@ -1,9 +1,17 @@
-// Why libunwind and not backtrace(): backtrace() may malloc on first use
-// (it dlopens libgcc_s), which is not allowed in a signal handler and fails
-// outright when the crash is a corrupted heap. unw_init_local2 with the
-// signal's ucontext starts the walk at the faulting instruction, not inside
-// the handler. Only raw addresses are recorded (~0.1 ms); names are looked
-// up later by the supervisor, outside the dying process.
+// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace) first.
+// The worker links libgcc_s, so nothing is loaded or allocated on first use
+// (backtrace() would dlopen it), it takes no lock a crash could hold but the
+// loader's, and it makes no system call, where Debian's libunwind blocks
+// and restores every signal several times per frame (about a hundred
+// sigprocmask calls for one crash, most of the time a crashing subject
+// spends before it dies). The walk starts in the handler; it records from
+// the frame the signal interrupted (libgcc marks it a signal frame, and its
+// address is the faulting instruction's, no return address) onwards. Where
+// libgcc cannot walk (that frame has no unwind table, such as a jump to
+// address 0), libunwind walks instead: unw_init_local2 with the signal's
+// ucontext, and its frame-pointer heuristics for code without tables.
+// Only raw addresses are recorded; names are looked up later by the
+// supervisor, outside the dying process.
 #define UNW_LOCAL_ONLY
 #include "workers/crash_handler.h"
 
@@ -13,7 +21,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
+#include <unwind.h>
 
 #include <atomic>
 #include <cstring>
@@ -36,7 +46,7 @@ constexpr size_t kAltStackBytes = 256 * 1024;
 
 int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
 
-void Unwind(void* ucontext, CrashRecord& rec) {
+void UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
   unw_cursor_t cursor;
   int rc = ucontext
                ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
@@ -54,6 +64,54 @@ void Unwind(void* ucontext, CrashRecord& rec) {
     rec.frames[n++].ip = ip;
   } while (n < kMaxFrames && unw_step(&cursor) > 0);
   rec.n_frames = n;
+}
+
+struct GccWalk {
+  CrashRecord* rec;
+  uint64_t from_ip;  // the interrupted instruction; 0: record every frame
+  bool started;
+  uint32_t n;
+};
+
+_Unwind_Reason_Code GccStep(_Unwind_Context* ctx, void* arg) {
+  auto& w = *static_cast<GccWalk*>(arg);
+  int signal_frame = 0;
+  const uint64_t ip = _Unwind_GetIPInfo(ctx, &signal_frame);
+  if (!w.started) {
+    // The handler's own frames and the signal trampoline come first.
+    if (!signal_frame || ip != w.from_ip) return _URC_NO_REASON;
+    w.started = true;
+  }
+  if (ip == 0 || w.n >= kMaxFrames) return _URC_END_OF_STACK;
+  w.rec->frames[w.n++].ip = ip;
+  return _URC_NO_REASON;
+}
+
+// The address of the instruction the signal interrupted; 0 if unknown.
+uint64_t InterruptedIp(const void* ucontext) {
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  return uint64_t(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return uint64_t(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+void Unwind(void* ucontext, CrashRecord& rec) {
+  if (const uint64_t from = ucontext ? InterruptedIp(ucontext) : 0) {
+    GccWalk walk{&rec, from, false, 0};
+    _Unwind_Backtrace(GccStep, &walk);
+    // One frame means the interrupted one had no unwind table: let
+    // libunwind try its heuristics.
+    if (walk.started && walk.n > 1) {
+      rec.n_frames = walk.n;
+      return;
+    }
+  }
+  UnwindWithLibunwind(ucontext, rec);
 }
 
 void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
@@ -186,6 +244,10 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
 }  // namespace
 
 void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
+  // libunwind's cache of unwind rules per thread, with no lock: a global
+  // cache takes a lock around every step, and Debian's libunwind blocks all
+  // signals around each take (two sigprocmask calls per frame).
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   g_sb = sb;
   g_first_worker = first_worker;
   struct sigaction sa {};
@@ -212,8 +274,13 @@ void InstallThreadAltStack(int index) {
 }
 
 void WarmUpUnwinder() {
+  // As InstallCrashHandlers() does, first, so the cache warmed here is the
+  // one a subject's main thread inherits.
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   static CrashRecord scratch;
-  Unwind(nullptr, scratch);
+  UnwindWithLibunwind(nullptr, scratch);
+  GccWalk walk{&scratch, 0, true, 0};
+  _Unwind_Backtrace(GccStep, &walk);
 }
 
 void CacheModules() {

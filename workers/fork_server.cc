@@ -220,8 +220,12 @@ int ForkServerMain(int control, char* title) {
   signal(SIGCHLD, SIG_DFL);
   WarmUpUnwinder();
   CacheModules();
+  // FAULTLAB_DOUBLE_FORK=1 keeps the fallback in use, for its tests.
+  const char* forced = getenv("FAULTLAB_DOUBLE_FORK");
+  const bool double_fork = forced && strcmp(forced, "1") == 0;
+  unsetenv("FAULTLAB_DOUBLE_FORK");
   g_single_fork =
-      prctl(PR_GET_TID_ADDRESS, &g_tid_address, 0, 0, 0) == 0 &&
+      !double_fork && prctl(PR_GET_TID_ADDRESS, &g_tid_address, 0, 0, 0) == 0 &&
       g_tid_address != nullptr && *g_tid_address == gettid() &&
       syscall(SYS_get_robust_list, 0, &g_robust_head, &g_robust_len) == 0;
   ForkServerRequest req;
