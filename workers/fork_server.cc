@@ -108,6 +108,22 @@ bool g_single_fork = false;
   _exit(127);
 }
 
+// getppid(), except that it never answers 0. getppid() reads the parent's
+// task under RCU and answers 0 when that task has been released meanwhile:
+// a parent that exits and is reaped while this call is preempted between
+// the two reads (on a loaded machine) reads as "no parent" once, although
+// the kernel has already handed this process to its new parent. Asking
+// again gives that parent. Bounded, in case 0 is for good (a parent in
+// another pid namespace).
+pid_t Parent() {
+  pid_t parent = getppid();
+  for (int i = 0; parent == 0 && i < 1000; ++i) {
+    sched_yield();
+    parent = getppid();
+  }
+  return parent;
+}
+
 // In the subject. Returns only through exit(). `middle` is the pid of the
 // double fork's middle process, 0 for a subject cloned with CLONE_PARENT.
 [[noreturn]] void Subject(const ForkServerRequest& req, const int* fds,
@@ -115,8 +131,8 @@ bool g_single_fork = false;
   setpgid(0, req.pgid);
   // The middle process exits at once; until the kernel has handed this
   // process to the supervisor, PDEATHSIG would fire on the middle's exit.
-  for (pid_t parent = getppid(); middle && parent != req.supervisor;
-       parent = getppid()) {
+  for (pid_t parent = Parent(); middle && parent != req.supervisor;
+       parent = Parent()) {
     if (parent != middle)
       GiveUp(
           "its parent is neither the supervisor nor the fork server's middle "
@@ -125,7 +141,7 @@ bool g_single_fork = false;
     sched_yield();
   }
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (pid_t parent = getppid(); parent != req.supervisor)
+  if (pid_t parent = Parent(); parent != req.supervisor)
     GiveUp("the supervisor is gone", parent, req.supervisor);
   sigset_t none;
   sigemptyset(&none);
