@@ -17,6 +17,7 @@
 
 #include <libunwind.h>
 #include <link.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -42,6 +43,12 @@ constexpr int kEndingSignals[] = {SIGTERM, SIGINT,    SIGHUP,  SIGQUIT,
                                   SIGXFSZ, SIGVTALRM, SIGPROF};
 // The first worker this process hosts: its slot holds ended_by.
 int g_first_worker = -1;
+// Handlers installed in this process (or in the fork server it was forked
+// from, whose dispositions a fork keeps).
+bool g_handlers_installed = false;
+// The thread (the fork server's main thread, in every process forked from
+// it) whose alternate signal stack is set up already.
+pthread_t g_main_alt_stack{};
 constexpr size_t kAltStackBytes = 256 * 1024;
 
 int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
@@ -243,13 +250,12 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
 
 }  // namespace
 
-void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
+void InstallSignalHandlers() {
+  if (g_handlers_installed) return;
   // libunwind's cache of unwind rules per thread, with no lock: a global
   // cache takes a lock around every step, and Debian's libunwind blocks all
   // signals around each take (two sigprocmask calls per frame).
   unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-  g_sb = sb;
-  g_first_worker = first_worker;
   struct sigaction sa {};
   sa.sa_sigaction = OnFatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -260,10 +266,20 @@ void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
   sa.sa_sigaction = OnStackRequest;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
   sigaction(kStackSignal, &sa, nullptr);
+  g_handlers_installed = true;
+}
+
+void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
+  g_sb = sb;
+  g_first_worker = first_worker;
+  InstallSignalHandlers();
 }
 
 void InstallThreadAltStack(int index) {
   t_worker = index;
+  // The fork server's main thread set one up before it forked this process
+  // (a forked process keeps its parent's alternate stack and mapping).
+  if (pthread_equal(g_main_alt_stack, pthread_self())) return;
   void* mem = mmap(nullptr, kAltStackBytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (mem == MAP_FAILED) return;
@@ -271,6 +287,12 @@ void InstallThreadAltStack(int index) {
   ss.ss_sp = mem;
   ss.ss_size = kAltStackBytes;
   sigaltstack(&ss, nullptr);
+}
+
+void PrepareSubjectSignals() {
+  InstallSignalHandlers();
+  InstallThreadAltStack(-1);
+  g_main_alt_stack = pthread_self();
 }
 
 void WarmUpUnwinder() {

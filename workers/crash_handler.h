@@ -19,6 +19,11 @@ void InstallCrashHandlers(Scoreboard* sb, int first_worker);
 // Per thread: gives the calling thread its own alternate signal stack and
 // ties crashes on it to worker `index` (-1: no worker).
 void InstallThreadAltStack(int index);
+// In a host that forks its subjects (the fork server), before the first
+// fork: installs the handlers (with no scoreboard they only re-raise) and
+// gives the main thread its alternate stack, so each subject inherits both
+// instead of making those system calls itself.
+void PrepareSubjectSignals();
 // Walks the calling thread's stack once, discarding the result: libunwind
 // sets up its process-wide state on first use, so a host that forks
 // subjects (the fork server) does it once for all of them instead of each

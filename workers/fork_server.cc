@@ -146,7 +146,6 @@ pid_t Parent() {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGPIPE, SIG_DFL);
   bool keep[kForkServerLowFds] = {};
   for (int i = 0; i < n_fds; ++i) {
     if (dup2(fds[i], req.targets[i]) < 0)
@@ -236,6 +235,7 @@ int ForkServerMain(int control, char* title) {
   signal(SIGCHLD, SIG_DFL);
   WarmUpUnwinder();
   CacheModules();
+  PrepareSubjectSignals();
   // FAULTLAB_DOUBLE_FORK=1 keeps the fallback in use, for its tests.
   const char* forced = getenv("FAULTLAB_DOUBLE_FORK");
   const bool double_fork = forced && strcmp(forced, "1") == 0;
