@@ -18,6 +18,7 @@
 #include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -190,6 +191,9 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
       CrashRecord& rec = g_sb->workers[w].crash;
       rec.t_ns = MonotonicNs();
       NotifyCrash();
+      // The supervisor, just woken, often has no other CPU to run on (a
+      // loaded machine): give it this one now, and unwind after.
+      sched_yield();
       FillRecord(rec, sig, info, ucontext);
       rec.present.store(1);
     }
