@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/exit_status.h"
+#include "harness/signal_faults.h"
 
 namespace faultlab {
 
@@ -39,7 +40,10 @@ void ClassifyProgramWorker(const Scenario& s, const Scoreboard& sb, int w,
   if (st.signaled) r->signal = SignalName(st.signal);
   if (st.exited && st.code != 0) r->exit_code = st.code;
   if (fired && st.signaled && st.signal == own->signo) {
-    r->outcome = Outcome::kCrashed;
+    // As for a built-in worker: a crash signal crashes it, SIGKILL or
+    // SIGTERM from outside kills it.
+    r->outcome =
+        IsCrashSignal(st.signal) ? Outcome::kCrashed : Outcome::kKilled;
     r->detail = absl::StrCat(program, " killed by ", SignalName(st.signal),
                              ", sent by faultlab as its fault (SI_USER)");
   } else if (st.signaled && st.signal == SIGPIPE) {

@@ -3,8 +3,9 @@
 // process of its own. It runs no faultlab code, so the supervisor starts
 // it, sends its `signal` fault, and decodes its fate from the raw wait
 // status, judged like a built-in worker's: exit 0 when its input ended is
-// completed, death by SIGPIPE (a write with the reader gone) disconnected,
-// the fault's own signal crashed.
+// completed, death by SIGPIPE (a write with the reader gone) disconnected;
+// its fault's signal crashed (SIGSEGV, SIGABRT, ...) or killed (SIGKILL,
+// SIGTERM, ...), as for a built-in worker.
 #ifndef FAULTLAB_HARNESS_PROGRAM_WORKER_H_
 #define FAULTLAB_HARNESS_PROGRAM_WORKER_H_
 

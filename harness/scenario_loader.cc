@@ -73,11 +73,12 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"error", FaultKind::kError},
     {"delay", FaultKind::kDelay},
     {"signal", FaultKind::kSignal}};
-// What a signal fault may send to a program worker.
-constexpr Named<int> kProgramSignals[] = {
-    {"SIGKILL", SIGKILL}, {"SIGTERM", SIGTERM}, {"SIGSEGV", SIGSEGV},
-    {"SIGABRT", SIGABRT}, {"SIGBUS", SIGBUS},   {"SIGINT", SIGINT},
-    {"SIGHUP", SIGHUP}};
+
+// What a `signal` fault may send to a built-in worker's process.
+constexpr std::pair<const char*, int> kSendableSignals[] = {
+    {"SIGSEGV", SIGSEGV}, {"SIGABRT", SIGABRT}, {"SIGKILL", SIGKILL},
+    {"SIGTERM", SIGTERM}, {"SIGSTOP", SIGSTOP}, {"SIGBUS", SIGBUS},
+    {"SIGINT", SIGINT},   {"SIGHUP", SIGHUP}};
 
 // YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
 bool ParseYamlInt(const std::string& text, int64_t* v) {
@@ -745,7 +746,7 @@ class Loader {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
          "pattern", "exit_code", "in_lock", "ignore_sigterm", "at", "delay_ms",
-         "signal"});
+         "signal", "resume_after_ms"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
@@ -769,6 +770,10 @@ class Loader {
           Int(Required(n, "delay_ms", "a delay fault"), 1, 600000, "delay_ms");
     else if (n["delay_ms"])
       Fail(n["delay_ms"], "'delay_ms' is for faults of kind delay");
+    if (f.kind == FaultKind::kSignal) LoadSignal(n, f);
+    for (const char* key : {"signal", "resume_after_ms"})
+      if (n[key] && f.kind != FaultKind::kSignal)
+        Fail(n[key], absl::StrCat("'", key, "' is for faults of kind signal"));
     const YAML::Node target = Required(n, "target", "the fault");
     std::vector<int> targets = Resolve(target, s);
     f.target_text = target.Scalar();
@@ -793,7 +798,7 @@ class Loader {
     RefuseUnusedFaultKeys(n, f);
     if (auto t = n["trigger"])
       f.at.empty() ? LoadTrigger(t, s, f) : LoadPointTrigger(t, f);
-    LoadSignalFault(n, s, targets, f);
+    CheckProgramFault(n, s, targets, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
@@ -820,44 +825,46 @@ class Loader {
     }
   }
 
-  // A program worker takes only `kind: signal` (sent by the supervisor at
-  // after_ms, 0 without a trigger); a built-in worker never does.
-  void LoadSignalFault(const YAML::Node& n, const Scenario& s,
-                       const std::vector<int>& targets, Fault& f) {
-    for (int t : targets) {
-      const Worker& w = s.workers[t];
-      if (w.IsProgram() != (f.kind == FaultKind::kSignal))
-        Fail(n["kind"],
-             w.IsProgram()
-                 ? absl::StrCat(w.name,
-                                " is a real program: the fault that "
-                                "reaches it is kind signal")
-                 : absl::StrCat("a signal fault is sent to a program worker "
-                                "(one with 'command'); ",
-                                w.name, " runs faultlab's own code"));
-    }
-    if (f.kind != FaultKind::kSignal) {
-      if (n["signal"])
-        Fail(n["signal"], "'signal' is for faults of kind signal");
-      return;
-    }
+  // A signal the supervisor sends to the target's process: sent from
+  // outside, so no fault point and none of the in-worker test aids.
+  void LoadSignal(const YAML::Node& n, Fault& f) {
     const YAML::Node sig = Required(n, "signal", "a signal fault");
     std::vector<std::string> names;
-    for (const auto& x : kProgramSignals) {
-      names.push_back(x.name);
-      if (String(sig) == x.name) f.signo = x.value;
+    for (auto [name, no] : kSendableSignals) {
+      names.push_back(name);
+      if (String(sig) == name) f.signo = no;
     }
     if (!f.signo)
       Fail(sig,
            absl::StrCat("unknown signal '", String(sig),
                         "'; expected one of: ", absl::StrJoin(names, ", ")));
-    if (!n["trigger"]) {
-      f.trigger = TriggerKind::kAfterMs;
-      f.trigger_value = 0;
-    } else if (f.trigger != TriggerKind::kAfterMs) {
-      Fail(n["trigger"],
-           "a program counts no messages for faultlab: a signal fault's "
-           "trigger is after_ms");
+    for (const char* key : {"at", "in_lock", "ignore_sigterm"})
+      if (n[key])
+        Fail(n[key], absl::StrCat("'", key,
+                                  "' has no meaning for a signal fault: the "
+                                  "supervisor sends it from outside"));
+    if (auto v = n["resume_after_ms"]) {
+      if (f.signo != SIGSTOP)
+        Fail(v, "resume_after_ms applies to SIGSTOP only");
+      f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
+    }
+  }
+
+  // A program worker runs no faultlab code: the one fault that reaches it
+  // is kind signal, sent after_ms from the start (it counts no messages).
+  void CheckProgramFault(const YAML::Node& n, const Scenario& s,
+                         const std::vector<int>& targets, const Fault& f) {
+    for (int t : targets) {
+      const Worker& w = s.workers[t];
+      if (!w.IsProgram()) continue;
+      if (f.kind != FaultKind::kSignal)
+        Fail(n["kind"], absl::StrCat(w.name,
+                                     " is a real program: the fault that "
+                                     "reaches it is kind signal"));
+      if (n["trigger"] && f.trigger != TriggerKind::kAfterMs)
+        Fail(n["trigger"],
+             "a program counts no messages for faultlab: a signal fault on "
+             "it triggers after_ms");
     }
   }
 

@@ -26,7 +26,9 @@
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
 #include "harness/exit_status.h"
+#include "harness/kept_subjects.h"
 #include "harness/program_worker.h"
+#include "harness/signal_faults.h"
 #include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
 
@@ -116,7 +118,8 @@ class Trial {
         opts_(opts),
         launcher_(launcher),
         signal_fd_(signal_fd),
-        stop_(stop) {
+        stop_(stop),
+        signals_(s, plan) {
     obs_.plan = plan;
   }
   ~Trial() { KillAndReapAll(); }
@@ -131,8 +134,6 @@ class Trial {
   // Starts program worker w (a process of its own; see program_worker.h).
   absl::Status SpawnProgramWorker(int w,
                                   const std::vector<ChannelFds>& channels);
-  // Sends each program worker's signal fault once its after_ms has come.
-  void FireProgramFaults(uint64_t now);
   absl::Status AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid);
   // Notices a subject stopped (or continued) by job control: its workers run
   // no code, so they are hung from that moment.
@@ -147,6 +148,9 @@ class Trial {
   bool ChannelHeartbeatPending(int on, bool reading, uint64_t now) const;
   void CaptureStacks();
   void Terminate();
+  // --keep-failed: stops the live subjects and hands them over in obs_.kept;
+  // false when none was alive.
+  bool KeepStopped();
   void KillAndReapAll();
 
   const Scenario& s_;
@@ -164,6 +168,7 @@ class Trial {
   std::unique_ptr<Scoreboard> frozen_;
   UniqueFd crash_notify_;  // eventfd every subject's crash handler bumps
   pid_t pgid_ = 0;
+  SignalSender signals_;  // the scenario's `signal` faults, sent from here
 };
 
 absl::Status Trial::Start() {
@@ -247,26 +252,6 @@ absl::Status Trial::AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid) {
   if (pfd < 0) return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
   pidfds_.emplace_back(pfd);
   return absl::OkStatus();
-}
-
-void Trial::FireProgramFaults(uint64_t now) {
-  for (size_t k = 0; k < s_.faults.size(); ++k) {
-    const Fault& f = s_.faults[k];
-    if (f.kind != FaultKind::kSignal) continue;
-    WorkerSlot& slot = obs_.board->get()->workers[f.target];
-    if (slot.fault_ns.load() ||
-        now < obs_.start_ns + obs_.plan.trigger_values[k] * 1'000'000)
-      continue;
-    for (size_t i = 0; i < obs_.processes.size(); ++i) {
-      const ProcessRecord& p = obs_.processes[i];
-      if (p.workers != std::vector<int>{f.target} || p.reaped) continue;
-      // A program that ended before its trigger is never signalled: the
-      // fault did not fire, and the trial says so ("not exercised").
-      if (syscall(SYS_pidfd_send_signal, pidfds_[i].get(), f.signo, nullptr,
-                  0) == 0)
-        slot.fault_ns.store(now);
-    }
-  }
 }
 
 void Trial::OnExit(size_t i) {
@@ -432,9 +417,9 @@ void Trial::Watch() {
     }
     for (size_t k = 0; k < who.size(); ++k)
       if (fds[k].revents) OnExit(who[k]);
-    for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     Sample(now);
-    FireProgramFaults(now);
+    if (!signals_.empty()) signals_.Tick(now, &obs_, pidfds_);
+    for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     if (signal_fd_ >= 0 && fds.back().revents) {
       signalfd_siginfo si;
       if (read(signal_fd_, &si, sizeof si) > 0) stop_->store(true);
@@ -448,7 +433,8 @@ void Trial::Watch() {
       obs_.hang.detected_ns = now;
     // After a hang is found, let it spread until every live worker is stuck,
     // then end the trial without waiting for the deadline.
-    if (obs_.hang.detected_ns && Settled(now)) {
+    if (obs_.hang.detected_ns && !SignalSender::ResumePending(obs_) &&
+        Settled(now)) {
       CaptureStacks();
       Terminate();
       return;
@@ -497,6 +483,7 @@ void Trial::Terminate() {
   frozen_ = std::make_unique<Scoreboard>();
   std::memcpy(static_cast<void*>(frozen_.get()),
               static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
+  if (opts_.keep_stopped && KeepStopped()) return;
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
   uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
   while (!AllReaped() && MonotonicNs() < until) {
@@ -504,6 +491,41 @@ void Trial::Terminate() {
     if (!AllReaped()) usleep(1000);
   }
   KillAndReapAll();
+}
+
+bool Trial::KeepStopped() {
+  std::vector<size_t> live;
+  std::vector<pid_t> pids;
+  for (size_t i = 0; i < obs_.processes.size(); ++i)
+    if (!obs_.processes[i].reaped && obs_.processes[i].pid > 0)
+      live.push_back(i), pids.push_back(obs_.processes[i].pid);
+  if (live.empty()) return false;
+  const std::vector<bool> stopped = KeptSubjects::StopGroup(pgid_, pids);
+  const Scoreboard& sb = *obs_.board->get();
+  std::vector<KeptSubjects::Process> kept;
+  for (size_t k = 0; k < live.size(); ++k) {
+    OnExit(live[k]);  // ended by itself just before the stop: its own end
+    ProcessRecord& p = obs_.processes[live[k]];
+    if (p.reaped) continue;
+    KeptSubjects::Process kp;
+    kp.pid = p.pid;
+    kp.stopped = stopped[k];
+    for (int w : p.workers) {
+      const int tid = sb.workers[w].tid.load();
+      kp.workers.push_back(
+          tid > 0 ? absl::StrCat(s_.workers[w].name, " (tid ", tid, ")")
+                  : absl::StrCat(s_.workers[w].name, " (not started)"));
+    }
+    kp.pidfd = std::move(pidfds_[live[k]]);
+    p.reaped = true;
+    p.wait_status = SIGKILL;  // what KeptSubjects ends it with
+    p.detected_ns = MonotonicNs();
+    kept.push_back(std::move(kp));
+  }
+  if (kept.empty()) return false;
+  obs_.kept = std::make_shared<KeptSubjects>(pgid_, std::move(kept));
+  pgid_ = 0;  // the group is theirs now: this trial's teardown leaves it be
+  return true;
 }
 
 // SIGKILL cannot be ignored, but a process can sit in an uninterruptible

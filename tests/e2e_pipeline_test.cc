@@ -43,7 +43,7 @@ TEST(E2ePipelineTest, MiddleToolKilledUpstreamGetsSigpipeDownstreamEof) {
     EXPECT_EQ(up["outcome"], "disconnected");
     EXPECT_EQ(up["signal"], "SIGPIPE");
     const json& mid = Worker(r.json, placement, "unrot13[0]");
-    EXPECT_EQ(mid["outcome"], "crashed");
+    EXPECT_EQ(mid["outcome"], "killed");  // sent from outside, no crash
     EXPECT_EQ(mid["signal"], "SIGKILL");
     EXPECT_EQ(Worker(r.json, placement, "pass[0]")["outcome"], "completed");
     const json& producer = Worker(r.json, placement, "producer[0]");
@@ -100,13 +100,11 @@ TEST(E2ePipelineTest, ProgramWorkersAreRefusedWhereTheyCannotWork) {
     EXPECT_NE(r.err.find("scenario.yaml:"), std::string::npos) << r.err;
   }
   const std::pair<std::string, std::string> faults[] = {
-      {"fault: {target: producer, kind: signal, signal: SIGKILL}\n",
-       "runs faultlab's own code"},
       {"fault: {target: pass, kind: segfault}\n",
        "the fault that reaches it is kind signal"},
       {"fault: {target: pass, kind: signal, signal: SIGKILL, trigger: "
        "{after_messages: 5}}\n",
-       "a signal fault's trigger is after_ms"},
+       "a signal fault on it triggers after_ms"},
       {"fault: {target: pass, kind: signal, signal: SIGFOO}\n",
        "unknown signal 'SIGFOO'"},
   };

@@ -105,7 +105,7 @@ void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
     case FaultKind::kError:
       return;  // the fault point returns true; the code handles it
     case FaultKind::kSignal:
-      return;  // sent by the supervisor to a program, never run here
+      return;  // the supervisor sends it; the worker never raises it
   }
 }
 

@@ -342,14 +342,20 @@ class Loader {
   }
 
   void LoadFault(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
+    if (!n.IsMap()) Fail(n, "expected the fault as a mapping");
+    const std::string kind = Str(Required(n, "kind", "the fault"));
+    if (kind == "segfault" || kind == "abort" || kind == "heap_overwrite" ||
+        kind == "hang")
+      return LoadRaised(n, s, p);
     Map(n, "the fault",
         {"kind", "signal", "target", "which", "trigger", "resume_after_ms"});
-    const std::string kind = Str(Required(n, "kind", "the fault"));
     if (kind == "none") return;
     if (kind != "signal")
-      Fail(n["kind"], absl::StrCat("a program's fault kind is 'signal' (or "
-                                   "'none'), got '",
-                                   kind, "'"));
+      Fail(n["kind"],
+           absl::StrCat("a program's fault kind is 'signal' (sent), "
+                        "'segfault', 'abort', 'heap_overwrite' or 'hang' "
+                        "(raised by the injector), or 'none'; got '",
+                        kind, "'"));
     SignalFault& f = p->fault;
     f.present = true;
     const YAML::Node sig = Required(n, "signal", "a signal fault");
@@ -411,6 +417,127 @@ class Loader {
         Fail(v, "resume_after_ms applies to SIGSTOP only");
       f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
     }
+  }
+
+  // ---- A raised fault (the injector, workers/inject/) ----
+  const RoleRule& Role(const YAML::Node& target, const ProgramSpec& p) {
+    for (const RoleRule& r : p.roles)
+      if (r.name == Str(target)) return r;
+    std::vector<std::string> roles;
+    for (const RoleRule& r : p.roles) roles.push_back(r.name);
+    Fail(target, absl::StrCat("no role named '", Str(target),
+                              "'; roles: ", absl::StrJoin(roles, ", ")));
+  }
+
+  void LoadRaised(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
+    Map(n, "a raised fault",
+        {"kind", "variant", "target", "which", "thread", "trigger", "fork",
+         "bytes"});
+    RaisedFault& f = p->raised;
+    f.present = true;
+    f.kind = Str(n["kind"]);
+    using inject::Action;
+    const std::vector<std::pair<std::string, Action>> variants =
+        f.kind == "segfault"
+            ? std::vector<
+                  std::pair<std::string, Action>>{{"null_write",
+                                                   Action::kNullWrite},
+                                                  {"wild_pointer",
+                                                   Action::kWildPointer},
+                                                  {"stack_overflow",
+                                                   Action::kStackOverflow}}
+        : f.kind == "abort" ? std::vector<std::pair<std::string, Action>>{}
+        : f.kind == "heap_overwrite"
+            ? std::vector<
+                  std::pair<std::string, Action>>{{"overflow",
+                                                   Action::kHeapOverflow}}
+            : std::vector<std::pair<std::string, Action>>{
+                  {"busy", Action::kHangBusy}, {"sleep", Action::kHangSleep}};
+    f.action = variants.empty() ? Action::kAbort : variants[0].second;
+    f.variant = variants.empty() ? "" : variants[0].first;
+    if (auto v = n["variant"]) {
+      std::vector<std::string> names;
+      for (const auto& [name, a] : variants) names.push_back(name);
+      if (variants.empty()) Fail(v, "abort has no variant");
+      auto it = std::find_if(variants.begin(), variants.end(),
+                             [&](const auto& x) { return x.first == Str(v); });
+      if (it == variants.end())
+        Fail(v,
+             absl::StrCat("unknown ", f.kind, " variant '", Str(v),
+                          "'; expected one of: ", absl::StrJoin(names, ", ")));
+      f.variant = it->first;
+      f.action = it->second;
+    }
+    f.role = Role(Required(n, "target", "a raised fault"), *p).name;
+    if (auto w = n["which"]) {
+      const std::string v = Str(w);
+      if (v == "first")
+        f.which = Which::kFirst;
+      else if (v == "random")
+        f.which = Which::kRandom;
+      else if (v == "all")
+        f.which = Which::kAll;
+      else
+        f.which = Which::kIndex, f.index = Int(w, 0, 1023, "which (an index)");
+    }
+    if (auto v = n["thread"]) {
+      f.thread = Str(v);
+      if (f.thread.empty() || f.thread.size() > 15)
+        Fail(v,
+             "thread is a thread-name prefix of 1 to 15 bytes (Linux "
+             "thread names are at most 15)");
+    }
+    if (auto v = n["fork"]) {
+      if (Str(v) != "reset" && Str(v) != "inherit")
+        Fail(v,
+             "fork is 'reset' (a forked child counts from 0) or "
+             "'inherit' (it goes on from its parent's count)");
+      f.fork = Str(v) == "inherit" ? inject::ForkMode::kInherit
+                                   : inject::ForkMode::kReset;
+    }
+    if (auto v = n["bytes"]) {
+      if (f.kind != "heap_overwrite")
+        Fail(v, "bytes applies to heap_overwrite only");
+      f.bytes = Int(v, 1, 4096, "bytes");
+    }
+    const YAML::Node t = Required(n, "trigger", "a raised fault");
+    Map(t, "the trigger", {"call", "after_calls", "random_calls", "after_ms"});
+    if (auto v = t["call"]) {
+      std::vector<std::string> names;
+      for (int c = 1; c < int(inject::Call::kCount); ++c) {
+        names.push_back(inject::CallName(inject::Call(c)));
+        if (Str(v) == names.back()) f.call = inject::Call(c);
+      }
+      if (f.call == inject::Call::kAny)
+        Fail(v, absl::StrCat(
+                    "unknown call '", Str(v),
+                    "'; the injector counts: ", absl::StrJoin(names, ", ")));
+    }
+    if (t["after_calls"] && t["random_calls"])
+      Fail(t, "a trigger has after_calls or random_calls, not both");
+    if (auto v = t["after_calls"])
+      f.after_calls = Int(v, 1, 1000000000, "after_calls");
+    if (auto v = t["random_calls"])
+      f.random_calls = Int(v, 1, 1000000000, "random_calls");
+    if (auto v = t["after_ms"]) {
+      f.after_ms = Int(v, 0, 600000, "after_ms");
+      if (f.after_ms >= s.deadline_ms)
+        Fail(v, absl::StrCat("after_ms must be below the deadline (",
+                             s.deadline_ms, " ms)"));
+    }
+    if (!t["after_calls"] && !t["random_calls"] && !t["after_ms"])
+      Fail(t,
+           "a raised fault's trigger needs after_calls, random_calls or "
+           "after_ms (with call: the Nth call of it, or the first one "
+           "after the time)");
+    if ((f.after_calls || f.random_calls) && !t["call"])
+      Fail(t,
+           "after_calls and random_calls count a call: add call: (one "
+           "of accept, read, write, send, recv, malloc, connect)");
+    if (f.action == Action::kHeapOverflow && f.call != inject::Call::kMalloc)
+      Fail(n["kind"],
+           "heap_overwrite overruns the block a malloc call just "
+           "returned: its trigger needs call: malloc");
   }
 
   Compare Cmp(const YAML::Node& n) {
