@@ -13,6 +13,7 @@ PACKAGES=(
   python3-jsonschema python3-yaml
   chromium libxml2-utils python3 bsdutils
   libcurl4-openssl-dev
+  clang libclang-rt-14-dev
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when
 # there is none, since Debian's npm conflicts with such a nodejs.

@@ -24,7 +24,7 @@ bool CoreSignal(int sig) {
 class Classifier {
  public:
   Classifier(const Scenario& s, const ProgramObservation& o)
-      : s_(s), spec_(*s.program), o_(o) {}
+      : spec_(*s.program), o_(o) {}
 
   TrialResult Run() {
     auto r = std::make_shared<ProgramResult>();
@@ -311,7 +311,6 @@ class Classifier {
     if (all_steady) r->probes_steady_ms = steady;
   }
 
-  const Scenario& s_;
   const ProgramSpec& spec_;
   const ProgramObservation& o_;
 };
