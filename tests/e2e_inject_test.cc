@@ -103,6 +103,24 @@ TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
   EXPECT_GE(p["fault"]["t_ms"].get<double>(), 100.0);
 }
 
+TEST(E2eInjectTest, ALockNeverReleasedStopsEveryThreadThatNeedsIt) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "locks"])", "",
+                      "  kind: deadlock\n  target: program\n"
+                      "  trigger: {call: write, after_calls: 10}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  ASSERT_TRUE(p["fault"]["fired"].get<bool>());
+  EXPECT_EQ(p["raised"]["variant"], "held_forever");
+  EXPECT_NE(p["raised"]["address"].get<uint64_t>(), 0u);  // the mutex kept
+  const json& proc = p["processes"][0];
+  // Both threads write under the lock every 2 ms: with it held for good,
+  // the 10th write after ready is the last one, for the remaining 600 ms.
+  EXPECT_EQ(p["raised"]["call_count"], 10);
+  EXPECT_EQ(proc["injector"]["calls"], 10);
+  EXPECT_EQ(proc["outcome"], "completed");  // alive, stuck, until teardown
+}
+
 std::string ForkFault(const std::string& mode, int after) {
   return "  kind: segfault\n  target: child\n  fork: " + mode +
          "\n  trigger: {call: write, after_calls: " + std::to_string(after) +
@@ -114,7 +132,8 @@ constexpr char kForkRoles[] =
     "    - {name: child, parent: parent}\n";
 
 TEST(E2eInjectTest, CountAcrossForkIsInheritedOrReset) {
-  // The parent writes 10 times, then forks; the child writes 5 times.
+  // After ready the parent writes 10 times, then forks; the child writes 5
+  // times.
   const std::string cmd = R"(["${bin}/inject-subject", "fork", "10"])";
   // Inherited: the child goes on from 10, so its 3rd write is call 13.
   RunOutput in =

@@ -115,9 +115,10 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
   x.fork = f.fork == inject::ForkMode::kInherit ? "inherit" : "reset";
   x.after_ms = f.after_ms;
   x.random_calls = f.random_calls > 0;
-  r->fault_signal = f.kind == "hang"       ? ""
-                    : f.kind == "segfault" ? "SIGSEGV"
-                                           : "SIGABRT";
+  r->fault_signal = f.kind == "segfault" ? "SIGSEGV"
+                    : f.kind == "abort" || f.kind == "heap_overwrite"
+                        ? "SIGABRT"
+                        : "";
   if (!o.inject) {
     r->raised = x;
     return;
