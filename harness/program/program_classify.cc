@@ -29,6 +29,7 @@ class Classifier {
   TrialResult Run() {
     auto r = std::make_shared<ProgramResult>();
     r->command = spec_.argv;
+    r->listen = o_.listen;
     if (o_.ready_ns) r->ready_ms = double(o_.ready_ns - o_.launch_ns) / 1e6;
     r->ready_error = o_.ready_error;
     Fault(r.get());

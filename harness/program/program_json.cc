@@ -1,4 +1,5 @@
 #include "harness/program/program_result.h"
+#include "harness/program/socket_activation.h"
 
 namespace faultlab::program {
 namespace {
@@ -125,7 +126,13 @@ json ProgramJson(const ProgramResult& r) {
                         {"alive_at_fault", s.alive_at_fault},
                         {"error", s.error},
                         {"detail", s.detail}});
+  json listen = json::array();
+  for (size_t i = 0; i < r.listen.size(); ++i)
+    listen.push_back({{"name", r.listen[i].name},
+                      {"address", r.listen[i].address},
+                      {"fd", kListenFdsStart + int(i)}});
   return {{"command", r.command},
+          {"listen", listen},
           {"tracking", r.tracking},
           {"ready_ms", OptMs(r.ready_ms)},
           {"ready_error", r.ready_error},

@@ -141,7 +141,8 @@ class Loader {
   }
 
   void LoadProgram(const YAML::Node& n, ProgramSpec* p) {
-    Map(n, "'program'", {"command", "env", "cwd", "ready", "roles"});
+    Map(n, "'program'",
+        {"command", "env", "cwd", "ready", "roles", "listen", "files"});
     p->argv = Strings(Required(n, "command", "'program'"), "'command'");
     if (auto e = n["env"]) {
       if (!e.IsMap()) Fail(e, "expected 'env' as a mapping of NAME: value");
@@ -149,6 +150,8 @@ class Loader {
     }
     if (auto c = n["cwd"]) p->cwd = Str(c);
     if (auto r = n["ready"]) LoadReady(r, p);
+    if (auto l = n["listen"]) LoadListen(l, p);
+    if (auto f = n["files"]) LoadFiles(f, p);
     if (auto r = n["roles"]) {
       if (!r.IsSequence() || r.size() == 0)
         Fail(r, "expected 'roles' as a non-empty list");
@@ -178,6 +181,63 @@ class Loader {
       RoleRule all;
       all.name = "program";
       p->roles.push_back(all);
+    }
+  }
+
+  // Socket activation: [{name: http, tcp: "127.0.0.1:${port}"}, ...].
+  void LoadListen(const YAML::Node& n, ProgramSpec* p) {
+    if (!n.IsSequence() || n.size() == 0 || n.size() > 16)
+      Fail(n, "expected 'listen' as a list of 1 to 16 sockets");
+    for (const auto& x : n) {
+      Map(x, "a listen socket", {"name", "tcp"});
+      ListenSocket l;
+      l.name = Name(Required(x, "name", "a listen socket"),
+                    "a listen socket's name");
+      const YAML::Node tcp = Required(x, "tcp", "a listen socket");
+      CheckHostPort(tcp);
+      l.address = Str(tcp);
+      for (const ListenSocket& o : p->listen) {
+        if (o.name == l.name)
+          Fail(x["name"],
+               absl::StrCat("two listen sockets named '", l.name, "'"));
+        if (o.address == l.address)
+          Fail(tcp, absl::StrCat("'", l.address, "' is already socket '",
+                                 o.name, "'"));
+      }
+      p->listen.push_back(l);
+    }
+  }
+
+  // files: {NAME: TEMPLATE}: NAME under ${tmp}; TEMPLATE relative to the
+  // scenario's directory (or starting with ${scenario_dir}), and it must
+  // exist now.
+  void LoadFiles(const YAML::Node& n, ProgramSpec* p) {
+    if (!n.IsMap() || n.size() == 0)
+      Fail(n, "expected 'files' as a mapping of NAME: template path");
+    for (const auto& kv : n) {
+      TrialFile f;
+      f.name = Str(kv.first);
+      const bool bad_char =
+          f.name.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+              "NOPQRSTUVWXYZ0123456789._-/") != std::string::npos;
+      if (f.name.empty() || f.name[0] == '/' || bad_char ||
+          ("/" + f.name + "/").find("/../") != std::string::npos)
+        Fail(kv.first, absl::StrCat("a file name is a relative path under "
+                                    "${tmp} (letters, digits, . _ - /, no "
+                                    "'..'), got '",
+                                    f.name, "'"));
+      std::string src = Str(kv.second);
+      const std::string var = "${scenario_dir}";
+      if (src.rfind(var, 0) == 0)
+        src = p->scenario_dir + src.substr(var.size());
+      else if (src.empty() || src[0] != '/')
+        src = p->scenario_dir + "/" + src;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(src, ec))
+        Fail(kv.second, absl::StrCat("template '", src, "' is not a file"));
+      f.source = src;
+      p->files.push_back(f);
     }
   }
 

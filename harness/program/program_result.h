@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/program/program_spec.h"
 #include "harness/result.h"
 #include "harness/scenario.h"
 
@@ -107,6 +108,7 @@ struct ClientRow {
 
 struct ProgramResult {
   std::vector<std::string> command;
+  std::vector<ListenSocket> listen;  // socket activation, fd 3 on
   std::string tracking = "proc-children-poll";
   std::optional<double> ready_ms;  // launch -> ready
   std::string ready_error;

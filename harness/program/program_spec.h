@@ -35,6 +35,21 @@ struct RoleRule {
   bool launched = false;  // parent: none (the process faultlab started)
 };
 
+// A listening socket faultlab opens and hands to the program at descriptor
+// 3 + its index, the way systemd's socket activation does
+// (harness/program/socket_activation.h).
+struct ListenSocket {
+  std::string name;     // its LISTEN_FDNAMES entry
+  std::string address;  // 127.0.0.1:PORT, ${port} expanded per trial
+};
+
+// A file written to ${tmp}/name before the program starts: the template
+// at `source` with ${port}, ${tmp}, ... filled in (trial_files.h).
+struct TrialFile {
+  std::string name;    // relative to ${tmp}, no ".."
+  std::string source;  // the template's path, absolute or ${scenario_dir}/...
+};
+
 enum class ProbeKind { kTcp, kHttp, kCommand };
 
 struct Probe {
@@ -130,6 +145,8 @@ struct ProgramSpec {
   std::string cwd;
   Readiness ready;
   std::vector<RoleRule> roles;
+  std::vector<ListenSocket> listen;  // socket activation, in fd order
+  std::vector<TrialFile> files;      // written to ${tmp} per trial
   std::vector<Probe> probes;
   std::vector<Client> clients;
   SignalFault fault;

@@ -21,6 +21,8 @@
 #include "harness/errno_status.h"
 #include "harness/program/program_launcher.h"
 #include "harness/program/program_spec.h"
+#include "harness/program/socket_activation.h"
+#include "harness/program/trial_files.h"
 #include "harness/unique_fd.h"
 #include "workers/scoreboard.h"
 
@@ -179,6 +181,8 @@ absl::Status Trial::Start() {
   vars_.ports = FreePorts(4);
   if (vars_.ports.size() < 4)
     return absl::InternalError("cannot pick free loopback ports");
+  if (absl::Status st = WriteTrialFiles(spec_.files, vars_); !st.ok())
+    return st;
   out_.reset(memfd_create("faultlab-prog-stdout", MFD_CLOEXEC));
   err_.reset(memfd_create("faultlab-prog-stderr", MFD_CLOEXEC));
   if (!out_ || !err_) return ErrnoStatus("memfd_create", "program output");
@@ -208,6 +212,13 @@ absl::Status Trial::Start() {
   sp.cwd = ExpandVars(spec_.cwd, vars_);
   sp.stdout_fd = out_.get();
   sp.stderr_fd = err_.get();
+  // Socket activation: ours close when Start returns, once the program has
+  // its own copies.
+  obs_.listen = spec_.listen;
+  for (ListenSocket& l : obs_.listen) l.address = ExpandVars(l.address, vars_);
+  absl::StatusOr<std::vector<UniqueFd>> listeners = OpenListeners(obs_.listen);
+  if (!listeners.ok()) return listeners.status();
+  HandOver(obs_.listen, *listeners, &sp);
   ready_ = spec_.ready;
   ready_.target = ExpandVars(ready_.target, vars_);
 

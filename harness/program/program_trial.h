@@ -37,7 +37,8 @@ struct ProgramObservation {
   uint64_t seed = 0;
   uint64_t launch_ns = 0, ready_ns = 0, end_ns = 0;  // ready_ns 0: never
   std::string ready_error;
-  std::vector<TrackedProcess> processes;                   // pidfds closed
+  std::vector<ListenSocket> listen;       // handed over, addresses expanded
+  std::vector<TrackedProcess> processes;  // pidfds closed
   std::vector<std::vector<ProbeEvent>> probes;             // per spec probe
   std::vector<std::string> probe_targets, client_targets;  // expanded
   std::vector<Session> sessions;
