@@ -103,6 +103,27 @@ TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
   EXPECT_GE(p["fault"]["t_ms"].get<double>(), 100.0);
 }
 
+TEST(E2eInjectTest, HeapOverrunOfALiveBlockIsFoundByTheProgramsAllocator) {
+  // pump-a's blocks sit below the top chunk of its arena: 64 bytes past
+  // the end of either reach the top chunk's header, which glibc checks at
+  // the next malloc from it or at the free of the block beside it.
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",
+                      "  kind: heap_overwrite\n  target: program\n"
+                      "  thread: pump-a\n"
+                      "  trigger: {call: malloc, after_calls: 10}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  EXPECT_EQ(p["raised"]["thread"], "pump-a");
+  EXPECT_EQ(p["raised"]["call"], "malloc");
+  EXPECT_NE(p["raised"]["address"].get<uint64_t>(), 0u);  // the block's end
+  const json& proc = p["processes"][0];
+  EXPECT_EQ(proc["signal"], "SIGABRT") << proc.dump();
+  // Raised by glibc's own check in the thread that freed the block.
+  EXPECT_EQ(proc["injector"]["crash"]["thread"], "pump-a");
+  EXPECT_EQ(proc["injector"]["crash"]["signal"], "SIGABRT");
+}
+
 TEST(E2eInjectTest, ALockNeverReleasedStopsEveryThreadThatNeedsIt) {
   RunOutput r = RunFaultlab(
       {"run", Subject(R"(["${bin}/inject-subject", "locks"])", "",

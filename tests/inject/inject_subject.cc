@@ -1,8 +1,8 @@
 // A small real program for the injector's end-to-end tests, built twice:
-// inject-subject (dynamic) and inject-subject-(-static, which no
+// inject-subject (dynamic) and inject-subject-static (-static, which no
 // LD_PRELOAD can reach).
-//   serve   two threads, "pump-a" and "pump-b", each malloc, write to
-//           /dev/null and free every 2 ms; prints "ready"
+//   serve   two threads, "pump-a" and "pump-b", each mallocs two blocks,
+//           writes to /dev/null and frees them every 2 ms; prints "ready"
 //   locks   threads "lock-a" and "lock-b" each write under one shared
 //           mutex every 2 ms; prints "ready"
 //   fork K  prints "ready", writes K times 100 ms later, forks a child
@@ -27,10 +27,15 @@ void SleepMs(int ms) {
   nanosleep(&ts, nullptr);
 }
 
-[[gnu::noinline]] void Pump(void) {
+// A small block and a large one (past tcache, so it comes from the top
+// chunk): an overrun of either reaches a chunk header glibc checks.
+[[gnu::noinline]] void Pump() {
   char* block = static_cast<char*>(malloc(24));
+  char* big = static_cast<char*>(malloc(3000));
   memset(block, 'x', 24);
+  memset(big, 'y', 3000);
   if (write(g_null, block, 24) < 0) _exit(3);
+  free(big);
   free(block);
 }
 
