@@ -142,6 +142,23 @@ TEST(E2eInjectTest, ALockNeverReleasedStopsEveryThreadThatNeedsIt) {
   EXPECT_EQ(proc["outcome"], "completed");  // alive, stuck, until teardown
 }
 
+TEST(E2eInjectTest, ARandomCallNumberIsDrawnFromTheSeedAndHit) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  thread: pump-b\n"
+                      "  trigger: {call: write, random_calls: 40}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& t = Trial(r.json, "process");
+  const json& x = t["program"]["raised"];
+  EXPECT_TRUE(x["random_calls"].get<bool>());
+  const uint64_t drawn = t["trigger_drawn"];
+  EXPECT_GE(drawn, 1u);
+  EXPECT_LE(drawn, 40u);
+  EXPECT_EQ(x["after_calls"], drawn);
+  EXPECT_EQ(x["call_count"], drawn);
+}
+
 std::string ForkFault(const std::string& mode, int after) {
   return "  kind: segfault\n  target: child\n  fork: " + mode +
          "\n  trigger: {call: write, after_calls: " + std::to_string(after) +
