@@ -85,6 +85,7 @@ bool Valid(const ForkServerRequest& req, int n_fds) {
   if (req.magic != kForkServerMagic || req.n_fds != n_fds) return false;
   for (int i = 0; i < n_fds; ++i)
     if (req.targets[i] < 0 || req.targets[i] >= kForkServerLowFds) return false;
+  if (req.pgid < kForkServerJoinLast) return false;
   return memchr(req.args, '\0', sizeof req.args) != nullptr;
 }
 
@@ -246,6 +247,7 @@ int ForkServerMain(int control, char* title) {
       syscall(SYS_get_robust_list, 0, &g_robust_head, &g_robust_len) == 0;
   ForkServerRequest req;
   int fds[kForkServerMaxFds];
+  pid_t last_group = 0;  // see kForkServerJoinLast
   for (;;) {
     int n_fds = 0;
     ssize_t got = Receive(ctl, &req, fds, &n_fds);
@@ -253,7 +255,15 @@ int ForkServerMain(int control, char* title) {
     if (got == -1 && errno == EINTR) continue;
     if (got == -1) return 1;
     ForkServerReply reply{-EPROTO};
-    if (got > 0 && Valid(req, n_fds)) reply = Spawn(req, fds, n_fds);
+    if (got > 0 && Valid(req, n_fds)) {
+      const bool joins = req.pgid == kForkServerJoinLast;
+      if (joins) req.pgid = last_group;
+      reply = joins && last_group <= 0 ? ForkServerReply{-EINVAL}
+                                       : Spawn(req, fds, n_fds);
+      // A trial's first subject: the group its other subjects join.
+      if (!joins && reply.pid <= 0) last_group = 0;
+      if (!joins && reply.pid > 0) last_group = req.pgid ? req.pgid : reply.pid;
+    }
     for (int i = 0; i < n_fds; ++i) close(fds[i]);
     if (send(ctl, &reply, sizeof reply, MSG_NOSIGNAL) < 0) return 1;
   }
