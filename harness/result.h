@@ -126,6 +126,20 @@ struct FaultResult {
   std::string at;
   uint32_t armed = 0;
   uint64_t reached = 0, fired_count = 0;
+  // "sent" (a signal from outside: the `signal` fault) or "raised" (by the
+  // target's own code).
+  std::string delivery = "raised";
+  // A signal fault, once sent: the signal, the process that hosts the
+  // target, the sender (faultlab) and the si_code the victim sees.
+  struct Sent {
+    std::string signal;
+    int64_t pid = 0, sender_pid = 0;
+    std::string si_code = "SI_USER";
+    double at_ms = 0;
+    std::optional<double> resumed_ms;  // SIGSTOP: when SIGCONT was sent
+    std::string error;                 // pidfd_send_signal failed: why
+  };
+  std::optional<Sent> sent;
 };
 
 struct TrialResult {

@@ -76,6 +76,11 @@ struct Fault {
   int at_line = 0, at_col = 0;
   uint32_t probability_ppm = 0;
   uint32_t delay_ms = 0;  // kind delay
+  // Kind signal: what the supervisor sends to the process hosting the
+  // target (SIGSEGV, SIGKILL, ...), and for SIGSTOP the SIGCONT this long
+  // after (0: never).
+  int signo = 0;
+  uint32_t resume_after_ms = 0;
 };
 
 // A set of acceptable outcomes ("crashed", or [completed, disconnected]).

@@ -49,6 +49,8 @@ const char* FaultKindName(FaultKind k) {
       return "error";
     case FaultKind::kDelay:
       return "delay";
+    case FaultKind::kSignal:
+      return "signal";
   }
   return "?";
 }

@@ -125,7 +125,8 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     CopyName(f.at, sizeof f.at, x.at);
     f.probability_ppm = x.probability_ppm;
     f.delay_ms = x.delay_ms;
-    sb->workers[x.target].config.fault = k;
+    // A signal comes from the supervisor: the worker has nothing to fire.
+    if (x.kind != FaultKind::kSignal) sb->workers[x.target].config.fault = k;
   }
   sb->n_locks = 2;
   InitLock(sb->locks[0], "lock A");
