@@ -17,8 +17,8 @@
 //
 // The server is single-threaded, so each fork copies a process with no lock
 // held by anyone: the subject may allocate and use stdio freely. It warms
-// libunwind up and lists its loaded objects once, so a subject's crash
-// handler does not pay for libunwind's first-use set-up between the fault
+// the unwinder up and lists its loaded objects once, so a subject's crash
+// handler does not pay for the unwinder's first-use set-up between the fault
 // and the process's death, nor each subject for walking every object.
 #include "workers/fork_server.h"
 
