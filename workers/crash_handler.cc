@@ -123,14 +123,14 @@ void Unwind(void* ucontext, CrashRecord& rec) {
 }
 
 void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
-                void* ucontext) {
+                void* ucontext, int tid) {
   rec.signal = sig;
   rec.si_code = info ? info->si_code : 0;
   rec.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
   // si_addr means a fault address only for kernel-generated faults.
   rec.address =
       info && info->si_code > 0 ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
-  rec.tid = Gettid();
+  rec.tid = tid;
   prctl(PR_GET_NAME, rec.thread, 0, 0, 0);
   if (!rec.t_ns || sig == 0) rec.t_ns = MonotonicNs();
   Unwind(ucontext, rec);
@@ -149,21 +149,27 @@ void NotifyCrash() {
 std::atomic<uint32_t> g_crashing{0};
 static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
+// The process and thread a handler runs in, asked once per signal.
+struct Self {
+  pid_t pid = getpid();
+  int tid = Gettid();
+};
+
 // Records the signal that ends this process, once per process.
-void RecordEndedBy(int sig, const siginfo_t* info) {
+void RecordEndedBy(int sig, const siginfo_t* info, const Self& self) {
   static std::atomic<uint32_t> recorded{0};
   if (!g_sb || g_first_worker < 0 || recorded.exchange(1) != 0) return;
   SignalRecord& r = g_sb->workers[g_first_worker].ended_by;
   r.signal = sig;
   r.si_code = info ? info->si_code : 0;
   r.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
-  r.pid = static_cast<int32_t>(getpid());
-  r.tid = Gettid();
+  r.pid = static_cast<int32_t>(self.pid);
+  r.tid = self.tid;
   r.t_ns = MonotonicNs();
   r.present.store(1);
 }
 
-[[noreturn]] void ReRaise(int sig) {
+[[noreturn]] void ReRaise(int sig, const Self& self) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -172,20 +178,23 @@ void RecordEndedBy(int sig, const siginfo_t* info) {
   sigemptyset(&unblock);
   sigaddset(&unblock, sig);
   pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
-  raise(sig);
-  _exit(128 + sig);  // not reached
+  syscall(SYS_tgkill, self.pid, self.tid, sig);  // raise(), without asking
+                                                 // who we are again
+  _exit(128 + sig);                              // not reached
 }
 
 void OnEndingSignal(int sig, siginfo_t* info, void*) {
-  RecordEndedBy(sig, info);
-  ReRaise(sig);
+  const Self self;
+  RecordEndedBy(sig, info, self);
+  ReRaise(sig, self);
 }
 
 void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
-  RecordEndedBy(sig, info);
+  const Self self;
+  RecordEndedBy(sig, info, self);
   uint32_t expected = 0;
   if (g_sb &&
-      g_crashing.compare_exchange_strong(expected, uint32_t(Gettid()))) {
+      g_crashing.compare_exchange_strong(expected, uint32_t(self.tid))) {
     int w = t_worker;
     if (w >= 0) {
       CrashRecord& rec = g_sb->workers[w].crash;
@@ -194,22 +203,22 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
       // The supervisor, just woken, often has no other CPU to run on (a
       // loaded machine): give it this one now, and unwind after.
       sched_yield();
-      FillRecord(rec, sig, info, ucontext);
+      FillRecord(rec, sig, info, ucontext, self.tid);
       rec.present.store(1);
     }
-  } else if (g_sb && expected != uint32_t(Gettid())) {
+  } else if (g_sb && expected != uint32_t(self.tid)) {
     // Another thread is already reporting its crash and will take the
     // process down; do not race it.
     for (;;) pause();
   }
-  ReRaise(sig);
+  ReRaise(sig, self);
 }
 
 void OnStackRequest(int, siginfo_t*, void* ucontext) {
   int w = t_worker;
   if (!g_sb || w < 0) return;
   CrashRecord& rec = g_sb->workers[w].snapshot;
-  FillRecord(rec, 0, nullptr, ucontext);
+  FillRecord(rec, 0, nullptr, ucontext, Gettid());
   rec.present.fetch_add(1);
 }
 
