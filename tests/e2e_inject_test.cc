@@ -89,6 +89,29 @@ TEST(E2eInjectTest, SegfaultRaisedInTheChosenThreadIsRecordedInside) {
       << stack["frames"].dump();
 }
 
+TEST(E2eInjectTest, TheProgramsOwnHandlerRunsAndIsRecorded) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "handler"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  thread: pump-b\n"
+                      "  trigger: {call: write, after_calls: 5}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  const json& proc = p["processes"][0];
+  // Its handler ran (and exited 42) behind the injector's recorder.
+  EXPECT_EQ(proc["exit_code"], 42) << proc.dump();
+  EXPECT_TRUE(p["raised"]["program_handler"].get<bool>());
+  EXPECT_TRUE(p["raised"]["program_handler_ran"].get<bool>());
+  const json& crash = proc["injector"]["crash"];
+  EXPECT_EQ(crash["signal"], "SIGSEGV");
+  EXPECT_EQ(crash["si_code"], "SEGV_MAPERR");
+  EXPECT_EQ(crash["thread"], "pump-b");
+  EXPECT_TRUE(crash["program_handler_ran"].get<bool>());
+  EXPECT_NE(Trial(r.json, "process")["stderr"].get<std::string>().find(
+                "my own SIGSEGV handler ran"),
+            std::string::npos);
+}
+
 TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
   RunOutput r = RunFaultlab(
       {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",

@@ -3,6 +3,8 @@
 // LD_PRELOAD can reach).
 //   serve   two threads, "pump-a" and "pump-b", each mallocs two blocks,
 //           writes to /dev/null and frees them every 2 ms; prints "ready"
+//   handler serve, with a SIGSEGV handler of its own (installed with
+//           signal()) that exits 42
 //   locks   threads "lock-a" and "lock-b" each write under one shared
 //           mutex every 2 ms; prints "ready"
 //   fork K  prints "ready", writes K times 100 ms later, forks a child
@@ -11,6 +13,7 @@
 // Both run until they are killed.
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,13 @@ int Locks() {
   for (;;) pause();
 }
 
+// The program's own crash handler: says so, exits 42.
+void OnSegv(int) {
+  static const char kMsg[] = "subject: my own SIGSEGV handler ran\n";
+  (void)!write(2, kMsg, sizeof kMsg - 1);
+  _exit(42);
+}
+
 int Serve() {
   pthread_t a, b;
   pthread_create(&a, nullptr, PumpThread, const_cast<char*>("pump-a"));
@@ -104,8 +114,12 @@ int Fork(int k) {
 int main(int argc, char** argv) {
   g_null = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (argc == 2 && strcmp(argv[1], "serve") == 0) return Serve();
+  if (argc == 2 && strcmp(argv[1], "handler") == 0) {
+    signal(SIGSEGV, OnSegv);
+    return Serve();
+  }
   if (argc == 3 && strcmp(argv[1], "fork") == 0) return Fork(atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "locks") == 0) return Locks();
-  fprintf(stderr, "usage: %s serve | locks | fork K\n", argv[0]);
+  fprintf(stderr, "usage: %s serve | handler | locks | fork K\n", argv[0]);
   return 2;
 }
