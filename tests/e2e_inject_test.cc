@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-// A scenario around the test subject (tests/inject/inject_subject.cc).
+// A scenario around the test subject (workers/inject/inject_subject.cc).
 std::string Subject(const std::string& command, const std::string& roles,
                     const std::string& fault, const std::string& expect = "") {
   return WriteScenario(
