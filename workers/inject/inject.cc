@@ -395,18 +395,25 @@ uintptr_t UnmappedAddress() {
   Act(b, block);
 }
 
+// errno is saved only around what may change it (the name lookup, the
+// action), so counting alone stays a few loads and one atomic add.
 [[gnu::noinline]] void Counted(InjectBoard& b, Call call, void* block) {
   InjectProcess* me = g_slot;
   if (!me || t_busy) return;
+  if (b.config.thread_prefix[0]) {
+    const int saved = errno;
+    const bool match = ThreadMatches(b.config.thread_prefix);
+    errno = saved;
+    if (!match) return;
+  }
+  const uint64_t n = me->calls.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (b.fired.load(std::memory_order_relaxed) != 0 ||
+      me->target.load(std::memory_order_relaxed) != 1 || !Due(b, n) ||
+      b.fired.exchange(1) != 0)
+    return;
   const int saved = errno;
   t_busy = true;
-  if (!b.config.thread_prefix[0] || ThreadMatches(b.config.thread_prefix)) {
-    const uint64_t n = me->calls.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (b.fired.load(std::memory_order_relaxed) == 0 &&
-        me->target.load(std::memory_order_relaxed) == 1 && Due(b, n) &&
-        b.fired.exchange(1) == 0)
-      Fire(b, call, n, block);
-  }
+  Fire(b, call, n, block);
   t_busy = false;
   errno = saved;
 }
