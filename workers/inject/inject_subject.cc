@@ -7,7 +7,7 @@
 //           signal()) that exits 42
 //   locks   threads "lock-a" and "lock-b" each write under one shared
 //           mutex every 2 ms; prints "ready"
-//   fork K  prints "ready", writes K times 100 ms later, forks a child
+//   fork K  prints "ready", writes K times 300 ms later, forks a child
 //           ("child") that waits 300 ms, writes 5 times 5 ms apart and
 //           then waits
 // Both run until they are killed.
@@ -93,7 +93,7 @@ int Serve() {
 int Fork(int k) {
   fputs("ready\n", stdout);
   fflush(stdout);
-  SleepMs(100);  // counting starts at ready
+  SleepMs(300);  // counting starts at ready: well after it
   for (int i = 0; i < k; ++i)
     if (write(g_null, "p", 1) < 0) return 3;
   pid_t pid = fork();
