@@ -383,7 +383,7 @@ std::string RenderProgramTimeline(const json& trial) {
   std::string axis;
   Axis(f, bottom, &axis);
   return absl::StrCat(
-      "<svg viewBox=\"0 0 ", F(kWidth), " ", F(bottom + 2),
+      "<svg class=\"prog\" viewBox=\"0 0 ", F(kWidth), " ", F(bottom + 2),
       "\" role=\"img\" aria-label=\"program timeline: process tree, probes, "
       "client sessions and recovery\">",
       axis, body, marks, "</svg>");
