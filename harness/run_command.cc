@@ -692,10 +692,10 @@ int RunCommand(const RunOptions& opts) {
     // A Ctrl-C during a long digest stops it; that trial is then left out
     // (its verdict would be half made), every one before it is kept.
     bool cut = false;
-    TrialResult t = s.program ? program::ClassifyProgram(s, *(*obs)->program)
-                              : Classify(s, **obs, &symbolizer, [&] {
-                                  return cut = runner.interrupted();
-                                });
+    TrialResult t =
+        s.program ? program::ClassifyProgram(s, *(*obs)->program, &symbolizer)
+                  : Classify(s, **obs, &symbolizer,
+                             [&] { return cut = runner.interrupted(); });
     if (cut) break;
     t.repetition = task.rep;
     t.run_index = int64_t(task.index);
