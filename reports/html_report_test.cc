@@ -234,7 +234,7 @@ TEST(HtmlReportTest, ProgramTrialShowsTreeProbesSessionsAndRecovery) {
   for (const json& x : prog["roles"]) respawns += x["respawns"].get<int>();
   EXPECT_EQ(Count(html, " ↻</text>"), respawns);
   EXPECT_GT(respawns, 0);
-  EXPECT_EQ(Count(html, "was sent to pid "), 1);
+  EXPECT_EQ(Count(html, "the fault (SIGSEGV sent (SI_USER)) hit pid "), 1);
   // A session row per slot, and a cross for each session lost.
   for (const json& s : prog["sessions"])
     lost += !s["error"].get<std::string>().empty();

@@ -54,11 +54,21 @@ std::string ProgramText(const json& trial) {
   const json& prog = Field(trial, "program");
   if (!prog.is_object()) return out;
   const json& fault = Field(prog, "fault");
-  if (Bool(fault, "fired").value_or(false))
+  const json& raised = Field(prog, "raised");
+  if (Str(fault, "delivery") == "raised") {
+    if (Bool(fault, "fired").value_or(false))
+      absl::StrAppend(&out, "fault: ", Str(fault, "kind", "?"),
+                      " raised in pid ", Str(raised, "pid", "?"), ", thread ",
+                      Str(raised, "thread", "?"), ", at ",
+                      FormatMs(Num(fault, "t_ms")), " from ready\n");
+    if (std::string why = Str(raised, "not_injectable"); !why.empty())
+      absl::StrAppend(&out, "fault: not injectable: ", why, "\n");
+  } else if (Bool(fault, "fired").value_or(false)) {
     absl::StrAppend(&out, "fault: ", Str(fault, "signal", "?"), " sent (",
                     Str(fault, "si_code", "?"), ", sender pid ",
                     Str(fault, "sender_pid", "?"), ") at ",
                     FormatMs(Num(fault, "t_ms")), " from ready\n");
+  }
   const json& procs = Items(prog, "processes");
   std::map<int64_t, bool> known;
   for (const json& p : procs) known[Int(p, "pid").value_or(-1)] = true;
