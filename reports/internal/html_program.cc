@@ -304,6 +304,18 @@ double Sessions(const Frame& f, const json& prog, double y, std::string* out) {
           lost ? absl::StrCat(", lost: ", error) : std::string(", survived"));
       if (std::string d = Str(s, "detail"); !d.empty())
         absl::StrAppend(&tip, " (", d, ")");
+      if (!Bool(s, "established").value_or(true)) {
+        // A connection attempt that never became a session (refused while
+        // the server is down): a thin tick, not a bar with a cross.
+        absl::StrAppend(out, "<g class=\"o-crashed\">");
+        Title(absl::StrCat(client, " #", slot, ": a connection attempt at ",
+                           FormatMs(start), " failed: ", error),
+              out);
+        absl::StrAppend(out, "<rect class=\"pbar\" x=\"", F(f.X(start) - 0.6),
+                        "\" y=\"", F(y + 2.5), "\" width=\"1.2\" height=\"",
+                        F(kSessionRow - 5), "\"/></g>");
+        continue;
+      }
       absl::StrAppend(out, "<g class=\"", lost ? "o-crashed" : "o-completed",
                       "\">");
       Title(tip, out);
@@ -404,6 +416,7 @@ const char* ProgramTimelineKey() {
          "<span>bar: alive, in its outcome's colour</span> "
          "<span><b>↻</b> respawned after the fault</span> "
          "<span><b>✕</b> process ended, session lost</span> "
+         "<span>thin tick: a refused connection</span> "
          "<span>probe: green passed, tall red failed</span> "
          "<span>recovery: time from the fault</span> ";
 }
