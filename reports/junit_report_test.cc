@@ -214,6 +214,26 @@ TEST(JunitReportTest, ProgramTrialsCarryTheTreeProbesClientsAndRecovery) {
       absl::StrContains(xml, "recovery after the fault: replacement seen "));
 }
 
+// A signal fault on built-in workers says it was sent, to which pid.
+TEST(JunitReportTest, ASentSignalFaultSaysSoInSystemOut) {
+  json r = internal::LoadSampleResult();
+  json& t = r["scenarios"][0]["placements"][0]["trials"][0];
+  t["faults"] = {{{"target", "relay[0]"},
+                  {"kind", "signal"},
+                  {"fired", true},
+                  {"delivery", "sent"},
+                  {"sent",
+                   {{"signal", "SIGKILL"},
+                    {"pid", 4211},
+                    {"sender_pid", 4200},
+                    {"si_code", "SI_USER"},
+                    {"at_ms", 41.25}}}}};
+  EXPECT_TRUE(absl::StrContains(
+      RenderJunit(r),
+      "fault: SIGKILL sent (SI_USER, sender pid 4200) to pid 4211 hosting "
+      "relay[0] at 41.2 ms"));
+}
+
 TEST(JunitReportTest, AHarnessErrorIsAnErrorNotAFailure) {
   json r = internal::LoadSampleResult();
   json& p = r["scenarios"][0]["placements"][1];
