@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "reports/internal/json_view.h"
 #include "reports/internal/outcome.h"
+#include "reports/internal/program_text.h"
 #include "reports/internal/text.h"
 
 namespace faultlab::reports::internal {
@@ -139,19 +140,6 @@ void Axis(const Frame& f, double bottom, std::string* out) {
                   "\">ms from ready</text>");
 }
 
-// What the fault was: "SIGSEGV sent (SI_USER)", or for a fault the injector
-// raised inside the program "segfault raised in thread worker-3".
-std::string FaultWhat(const json& prog) {
-  const json& fault = Field(prog, "fault");
-  if (Str(fault, "delivery") == "raised") {
-    const std::string thread = Str(Field(prog, "raised"), "thread");
-    return absl::StrCat(Str(fault, "kind", "fault"), " raised",
-                        thread.empty() ? "" : " in thread ", thread);
-  }
-  return absl::StrCat(Str(fault, "signal", "signal"), " sent (",
-                      Str(fault, "si_code", "SI_USER"), ")");
-}
-
 // Depth of each process in the tree (its parent's depth + 1), by pid.
 std::map<int64_t, int> Depths(const json& procs) {
   std::map<int64_t, int64_t> parent;
@@ -221,9 +209,9 @@ double Processes(const Frame& f, const json& prog, double y, std::string* out) {
             out);
     if (Bool(p, "fault_target").value_or(false) && fault)
       absl::StrAppend(out, "<g>", "<title>",
-                      EscapeMarkup(absl::StrCat("the fault (", FaultWhat(prog),
-                                                ") hit pid ", pid, " at ",
-                                                FormatMs(fault))),
+                      EscapeMarkup(absl::StrCat(
+                          "the fault (", ProgramFaultLabel(prog), ") hit pid ",
+                          pid, " at ", FormatMs(fault))),
                       "</title><text class=\"faultg\" x=\"",
                       F(f.X(*fault) - 11), "\" y=\"", F(y + 10),
                       "\">⚡</text></g>");
@@ -395,7 +383,8 @@ std::string RenderProgramTimeline(const json& trial) {
   std::string marks;
   if (std::optional<double> t = Num(fault, "t_ms"))
     VerticalLine(f, *t, bottom, "fault",
-                 absl::StrCat(FaultWhat(prog), " at ", FormatMs(t)), &marks);
+                 absl::StrCat(ProgramFaultLabel(prog), " at ", FormatMs(t)),
+                 &marks);
   if (std::optional<double> t = Num(fault, "resumed_ms"))
     VerticalLine(f, *t, bottom, "hang",
                  absl::StrCat("SIGCONT sent at ", FormatMs(t)), &marks);
