@@ -204,7 +204,7 @@ TEST(JunitReportTest, ProgramTrialsCarryTheTreeProbesClientsAndRecovery) {
                                             p["pid"].get<int64_t>(), " (")))
         << p.dump();
   EXPECT_TRUE(
-      absl::StrContains(xml, "fault: SIGSEGV sent (SI_USER, sender pid "))
+      absl::StrContains(xml, "fault: SIGSEGV sent (SI_USER), sender pid "))
       << xml;
   EXPECT_TRUE(absl::StrContains(xml, "role worker: 3 processes, 1 respawns"))
       << xml;
