@@ -72,7 +72,7 @@ int (*volatile g_recurse)(int) = Recurse;
 void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& fault);
 void InjectDeadlock(WorkerContext& ctx, const FaultConfig& fault);
 
-void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
+void InjectFault(WorkerContext& ctx, FaultConfig& fault) {
   // Test aid: a subject that ignores SIGTERM, for the supervisor's SIGKILL.
   if (fault.ignore_sigterm) signal(SIGTERM, SIG_IGN);
   switch (fault.kind) {
@@ -104,6 +104,9 @@ void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
       return;
     case FaultKind::kError:
       return;  // the fault point returns true; the code handles it
+    case FaultKind::kPark:
+      Park(ctx, fault);
+      return;
   }
 }
 

@@ -145,6 +145,13 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
           note_bad(ch, "sequence_error", "off by", (long long)off);
           ok = false;
         }
+        // A sink's point after each message it verified; an `error` here
+        // rejects the message (counted as one that failed its checks).
+        if (ok && !forward && FAULTLAB_POINT("sink.receive")) {
+          note_bad(ch, "rejected", "at sink.receive, message",
+                   (long long)h.seq);
+          ok = false;
+        }
         if (!ok) ctx.slot().bad_messages.fetch_add(1);
         in.next_seq = h.seq + 1;
         if (ok) {
