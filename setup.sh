@@ -13,6 +13,10 @@ PACKAGES=(
   python3-jsonschema python3-yaml
   chromium libxml2-utils python3 bsdutils
   libcurl4-openssl-dev
+  # Real servers the program scenarios start themselves, on loopback only
+  # (scenarios/nginx_worker_segfault.yaml, redis_segfault.yaml,
+  # lighttpd_socket_activation.yaml); redis-tools brings redis-cli.
+  nginx redis-server redis-tools lighttpd
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when
 # there is none, since Debian's npm conflicts with such a nodejs.
@@ -29,7 +33,18 @@ if [[ "${1:-}" != "--no-install" ]]; then
   if (( ${#missing[@]} )); then
     echo "setup: installing ${missing[*]}"
     $SUDO apt-get update -qq
+    # The servers' packages would start system services on ports 80 and
+    # 6379; faultlab needs none of them (each trial starts its own), so
+    # service starts are refused during the install, Debian's way, unless a
+    # policy is already in place (as in most containers).
+    policy_added=""
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+      $SUDO chmod 755 /usr/sbin/policy-rc.d
+      policy_added=1
+    fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    if [[ -n "$policy_added" ]]; then $SUDO rm -f /usr/sbin/policy-rc.d; fi
   fi
   if [[ ! -d tests/browser/node_modules ]]; then
     (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)

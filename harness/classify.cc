@@ -6,6 +6,7 @@
 #include "harness/classify.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "harness/exit_status.h"
 #include "harness/hang_detector.h"
 #include "harness/heap_evidence.h"
+#include "harness/signal_faults.h"
 #include "workers/message.h"
 
 namespace faultlab {
@@ -60,6 +62,9 @@ class Classifier {
   // write or read again.
   bool Gone(int w) const;
   std::string EndedFromOutside(int w, int signal) const;
+  // Worker w's process died of the signal a `signal` fault sent it: the
+  // OS's verdict on that signal, for every worker of the process.
+  bool EndedBySignalFault(int w, const ExitStatus& st, WorkerResult* r) const;
   // Blocked on something that can never move: a channel or lock whose peer
   // is gone, hung, or itself stuck. A wait on a live, working peer is not.
   bool Stuck(int w, int depth = 0) const;
@@ -222,6 +227,33 @@ std::string Classifier::EndedFromOutside(int w, int signal) const {
                       "), not raised by its own code");
 }
 
+bool Classifier::EndedBySignalFault(int w, const ExitStatus& st,
+                                    WorkerResult* r) const {
+  const ProcessRecord& p = obs_.processes[process_of_[w]];
+  const SentSignal* sent = nullptr;
+  for (const SentSignal& x : obs_.sent)
+    if (x.pid == p.pid && x.signo == st.signal && !x.error) sent = &x;
+  if (!sent) return false;
+  const std::string& target = s_.workers[sent->target].name;
+  const std::string how = absl::StrCat(
+      SignalName(sent->signo), " sent by faultlab (pid ", sent->sender,
+      ", SI_USER) to process ", p.pid, ", the signal fault on ", target);
+  const bool crash = IsCrashSignal(sent->signo);
+  if (sent->target == w) {
+    r->outcome = crash ? Outcome::kCrashed : Outcome::kKilled;
+    r->detail = absl::StrCat(how, crash ? "; the kernel ended the process as "
+                                          "a crash (its default action)"
+                                        : "; the kernel ended the process");
+  } else {
+    // The process is the unit a signal kills: every thread of it goes.
+    r->outcome = crash ? Outcome::kCollateral : Outcome::kKilled;
+    r->detail = absl::StrCat(
+        "its process ended: ", how,
+        ", which it shares; a signal ends every thread of a process");
+  }
+  return true;
+}
+
 bool Classifier::Gone(int w) const {
   const WorkerSlot& ws = sb_.workers[w];
   if (ws.crash.present.load() || ws.state.load() == WorkerState::kFinished)
@@ -357,6 +389,11 @@ void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   if (st.signaled && dead_by_itself) r->signal = SignalName(st.signal);
   if (st.exited && dead_by_itself && st.code != 0) r->exit_code = st.code;
 
+  // Ended by a signal fault faultlab sent: what the kernel does with it.
+  if (dead_by_itself && st.signaled &&
+      slot.state.load() != WorkerState::kFinished &&
+      EndedBySignalFault(w, st, r))
+    return;
   // Ended by a signal someone outside sent (a kill(1), a SIGKILL, the OOM
   // killer): not its own crash, and not a sibling's.
   if (dead_by_itself && st.signaled &&
@@ -542,6 +579,21 @@ TrialResult Classifier::Run() {
     const uint64_t own_ns = fc.fired_ns.load();
     fr.fired = own_ns != 0;
     if (own_ns) fr.fired_ms = Ms(own_ns, obs_.start_ns);
+    if (f.kind == FaultKind::kSignal) {
+      fr.delivery = "sent";
+      for (const SentSignal& x : obs_.sent) {
+        if (x.fault != int(k)) continue;
+        FaultResult::Sent sent;
+        sent.signal = SignalName(x.signo);
+        sent.pid = x.pid;
+        sent.sender_pid = x.sender;
+        sent.at_ms = Ms(x.t_ns, obs_.start_ns);
+        if (x.resumed_ns) sent.resumed_ms = Ms(x.resumed_ns, obs_.start_ns);
+        if (x.error)
+          sent.error = absl::StrCat("pidfd_send_signal: ", strerror(x.error));
+        fr.sent = std::move(sent);
+      }
+    }
     if (!f.at.empty()) {
       fr.at = f.at;
       fr.armed = fc.armed.load();

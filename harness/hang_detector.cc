@@ -1,7 +1,8 @@
 // Hang detection on the live scoreboard (see hang_detector.h). Three shapes
 // are reported, each as soon as it is certain:
-//  - a cycle of waits, every member blocked for kSettledNs: it cannot
-//    resolve itself (the workers, the locks or channels, in order);
+//  - a cycle of waits, every member blocked for kSettledNs and asleep in
+//    the kernel (none runnable): it cannot resolve itself (the workers,
+//    the locks or channels, in order);
 //  - a lock whose waiters have waited kSilentNs while its owner, alive,
 //    waits for nothing: it is held forever;
 //  - a hang-fault target whose heartbeat has stopped for kSilentNs.
@@ -10,6 +11,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "harness/thread_state.h"
 #include "harness/trial_runner.h"
 
 namespace faultlab {
@@ -162,6 +164,12 @@ bool DetectHang(const Scenario& s, const TrialPlan&, const Scoreboard& sb,
   std::vector<int> cycle =
       FindCycle(g, s.faults.empty() ? -1 : s.faults[0].target);
   if (!cycle.empty()) {
+    // A member the scheduler has woken but not yet run still shows its old
+    // wait (its data arrived, its lock came free): on a loaded machine that
+    // lasts past kSettledNs. No cycle while any member is runnable.
+    for (int v : cycle)
+      if (ThreadRunnable(sb.workers[v].pid.load(), sb.workers[v].tid.load()))
+        return false;
     report->hung = cycle;
     report->cycle.clear();
     for (int v : cycle) report->cycle.push_back(EdgeText(s, v, g[v]));

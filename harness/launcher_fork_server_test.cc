@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -34,15 +35,30 @@ std::string ReadAll(int fd) {
   return out;
 }
 
+// Subjects by one clone (CLONE_PARENT), and by the double fork kept for
+// kernels without it (FAULTLAB_DOUBLE_FORK=1, read by the server at start).
+class ForkServerModeTest : public ::testing::TestWithParam<bool> {
+ protected:
+  void SetUp() override {
+    if (GetParam()) setenv("FAULTLAB_DOUBLE_FORK", "1", 1);
+  }
+  void TearDown() override { unsetenv("FAULTLAB_DOUBLE_FORK"); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Modes, ForkServerModeTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "DoubleFork" : "OneClone";
+                         });
+
 // A subject with no scoreboard at descriptor 3 says so on its stderr and
 // exits 2: enough to see whose child it is, its group and its descriptors.
-TEST(ForkServerTest, SubjectIsOurChildInItsOwnGroupWithItsDescriptors) {
+TEST_P(ForkServerModeTest, SubjectIsOurChildInItsOwnGroupWithItsDescriptors) {
   std::vector<std::string> seen;
   absl::StatusOr<std::unique_ptr<Launcher>> launcher = StartForkServer(
       FAULTLAB_WORKER_EXE, std::make_unique<RecordingLauncher>(&seen));
   ASSERT_TRUE(launcher.ok()) << launcher.status();
   ASSERT_EQ(seen.size(), 1u);  // the server itself, by exec
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 20; ++round) {
     int err[2];
     ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);
     UniqueFd read_end(err[0]);

@@ -211,6 +211,14 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("-q,--quiet", run.quiet, "print only the summary line");
   run_cmd->add_flag("--strict", run.strict,
                     "fail a placement the scenario states no expectation for");
+  run_cmd
+      ->add_flag("--keep-failed{300}", run.keep_failed_s,
+                 "leave a failed or hung trial's live processes stopped "
+                 "(SIGSTOP) instead of killed, print a gdb -p command for "
+                 "each, and wait for Enter (a line on stdin) or SECONDS "
+                 "(default 300) before killing them as always; "
+                 "--keep-failed=SECONDS")
+      ->check(CLI::Range(1, 86400));
   run_cmd->add_flag("-v,--verbose", run.verbose,
                     "with --repeat, print every trial, not only failing ones");
 

@@ -132,6 +132,20 @@ struct FaultResult {
   std::string until;
   uint64_t until_reached = 0;
   uint64_t woken_by_point = 0, woken_by_timeout = 0, woken_by_disarm = 0;
+  // "sent" (a signal from outside: the `signal` fault) or "raised" (by the
+  // target's own code).
+  std::string delivery = "raised";
+  // A signal fault, once sent: the signal, the process that hosts the
+  // target, the sender (faultlab) and the si_code the victim sees.
+  struct Sent {
+    std::string signal;
+    int64_t pid = 0, sender_pid = 0;
+    std::string si_code = "SI_USER";
+    double at_ms = 0;
+    std::optional<double> resumed_ms;  // SIGSTOP: when SIGCONT was sent
+    std::string error;                 // pidfd_send_signal failed: why
+  };
+  std::optional<Sent> sent;
 };
 
 struct TrialResult {

@@ -1,7 +1,6 @@
 #include "absl/strings/str_format.h"
-#include "harness/result.h"
-
 #include "harness/program/program_result.h"
+#include "harness/result.h"
 
 namespace faultlab {
 namespace {
@@ -118,6 +117,16 @@ json ToJson(const TrialResult& t) {
               {"trigger_drawn", Opt(f.trigger_drawn)},
               {"fired", f.fired},
               {"fired_ms", Opt(f.fired_ms)}};
+    j["delivery"] = f.delivery;
+    if (f.sent)
+      j["sent"] = {{"signal", f.sent->signal},
+                   {"pid", f.sent->pid},
+                   {"sender_pid", f.sent->sender_pid},
+                   {"si_code", f.sent->si_code},
+                   {"at_ms", f.sent->at_ms},
+                   {"resumed_ms", Opt(f.sent->resumed_ms)},
+                   {"error", f.sent->error.empty() ? json(nullptr)
+                                                   : json(f.sent->error)}};
     if (!f.at.empty())
       j["point"] = {{"name", f.at},
                     {"armed", f.armed},
@@ -134,25 +143,25 @@ json ToJson(const TrialResult& t) {
   json checks = json::array();
   for (const CheckResult& c : t.checks) checks.push_back(CheckJson(c));
   json out = {{"seed", t.seed},
-          {"repetition", t.repetition},
-          {"run_index", t.run_index},
-          {"passed", t.passed},
-          {"checks", checks},
-          {"blast_radius", t.blast_radius},
-          {"contained", t.blast_radius == 0},
-          {"duration_ms", t.duration_ms},
-          {"deadline_hit", t.deadline_hit},
-          {"fault_fired", t.fault_fired},
-          {"fault_fired_ms", Opt(t.fault_fired_ms)},
-          {"trigger", t.trigger},
-          {"trigger_drawn", Opt(t.trigger_drawn)},
-          {"detection_latency_ms", Opt(t.detection_latency_ms)},
-          {"faults", faults},
-          {"processes", procs},
-          {"workers", workers},
-          {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
-          {"hang", hang},
-          {"stderr", t.stderr_text}};
+              {"repetition", t.repetition},
+              {"run_index", t.run_index},
+              {"passed", t.passed},
+              {"checks", checks},
+              {"blast_radius", t.blast_radius},
+              {"contained", t.blast_radius == 0},
+              {"duration_ms", t.duration_ms},
+              {"deadline_hit", t.deadline_hit},
+              {"fault_fired", t.fault_fired},
+              {"fault_fired_ms", Opt(t.fault_fired_ms)},
+              {"trigger", t.trigger},
+              {"trigger_drawn", Opt(t.trigger_drawn)},
+              {"detection_latency_ms", Opt(t.detection_latency_ms)},
+              {"faults", faults},
+              {"processes", procs},
+              {"workers", workers},
+              {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
+              {"hang", hang},
+              {"stderr", t.stderr_text}};
   if (t.program) out["program"] = program::ProgramJson(*t.program);
   return out;
 }

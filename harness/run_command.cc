@@ -25,6 +25,7 @@
 #include "harness/classify.h"
 #include "harness/expectations.h"
 #include "harness/host_check.h"
+#include "harness/kept_subjects.h"
 #include "harness/launcher.h"
 #include "harness/merge.h"
 #include "harness/output_files.h"
@@ -480,6 +481,40 @@ void PrintRecap(const RunResult& run, bool color) {
   if (!out.empty()) std::cout << "faultlab: not as expected:\n" << out;
 }
 
+// --keep-failed, after a trial's verdict: a failed trial's stopped subjects
+// wait for a debugger (a line on stdin, the timeout, or Ctrl-C, which stops
+// the run); a passed trial's are killed at once. Either way they are killed
+// and reaped before the run goes on.
+void HandleKept(const RunOptions& opts, TrialRunner* runner,
+                const std::string& label, const TrialResult& t,
+                TrialObservation* obs) {
+  if (!obs->kept) {
+    if (opts.keep_failed_s > 0 && !t.passed && !obs->program)
+      std::cerr << "faultlab: --keep-failed: " << label
+                << " failed, but none of its processes was alive at its end: "
+                   "nothing to keep\n";
+    return;
+  }
+  if (!t.passed) {
+    std::string why;
+    for (const CheckResult& c : t.checks)
+      if (!c.passed)
+        absl::StrAppend(
+            &why, "  failed: ", c.check,
+            c.actual.empty() ? "" : absl::StrCat(" (", c.actual, ")"), "\n");
+    std::cerr << why;
+    if (WaitForDebugger(*obs->kept, label, opts.keep_failed_s,
+                        runner->signal_fd(), stderr) == KeepWait::kInterrupted)
+      runner->stop_flag()->store(true);
+  }
+  const size_t n = obs->kept->processes().size();
+  const int reaped = obs->kept->KillAndReap();
+  if (!t.passed)
+    std::cerr << "faultlab: --keep-failed: killed " << n
+              << " kept process(es), " << reaped << " reaped\n";
+  obs->kept.reset();
+}
+
 // How many trials of task i's placement this run has.
 int PlannedTrials(const std::vector<Task>& tasks, size_t i) {
   int n = 0;
@@ -585,8 +620,10 @@ int RunCommand(const RunOptions& opts) {
     }
     launcher = *std::move(server);
   }
-  TrialRunner runner(launcher.get(), {.worker_exe = opts.worker_exe},
-                     signal_fd);
+  TrialRunner runner(
+      launcher.get(),
+      {.worker_exe = opts.worker_exe, .keep_stopped = opts.keep_failed_s > 0},
+      signal_fd);
   Symbolizer symbolizer(
       {.source_dir = FAULTLAB_SOURCE_DIR, .main_exe = opts.worker_exe});
   Outputs outputs(opts);
@@ -655,10 +692,10 @@ int RunCommand(const RunOptions& opts) {
     // A Ctrl-C during a long digest stops it; that trial is then left out
     // (its verdict would be half made), every one before it is kept.
     bool cut = false;
-    TrialResult t = s.program ? program::ClassifyProgram(s, *(*obs)->program)
-                              : Classify(s, **obs, &symbolizer, [&] {
-                                  return cut = runner.interrupted();
-                                });
+    TrialResult t =
+        s.program ? program::ClassifyProgram(s, *(*obs)->program, &symbolizer)
+                  : Classify(s, **obs, &symbolizer,
+                             [&] { return cut = runner.interrupted(); });
     if (cut) break;
     t.repetition = task.rep;
     t.run_index = int64_t(task.index);
@@ -694,6 +731,13 @@ int RunCommand(const RunOptions& opts) {
                             [](const PlacementResult& p) { return p.passed; });
     outputs.Add(run, pr.trials.back().checks);
     progress.Trial(!pr.trials.back().passed, NextLabel(scenarios, tasks, i));
+    if (opts.keep_failed_s > 0) {
+      progress.Clear();
+      HandleKept(opts, &runner,
+                 absl::StrCat(s.name, " [", spec.name, "] seed ", task.seed),
+                 pr.trials.back(), &**obs);
+      if (runner.interrupted()) break;
+    }
     const bool doomed =
         opts.fail_fast && CannotPass(pr, PlannedTrials(tasks, i));
     if (doomed || i + 1 == tasks.size() ||

@@ -47,6 +47,10 @@ struct RunOptions {
   int shard_index = 0, shard_total = 1;
   bool sharded = false;           // --shard or a sharding environment
   std::string shard_status_file;  // touched when set (Bazel's protocol)
+  // --keep-failed[=SECONDS]: a failed trial's live subjects are left
+  // stopped for a debugger this long at most (or until a line on stdin),
+  // then killed and reaped as always. 0: off.
+  int keep_failed_s = 0;
 };
 
 // Exit status: 0 every expectation met, 1 one failed, 2 bad input or a

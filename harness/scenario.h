@@ -84,6 +84,11 @@ struct Fault {
   int until_at_line = 0, until_at_col = 0;
   uint32_t until_hits = 1;
   uint32_t park_timeout_ms = 0;
+  // Kind signal: what the supervisor sends to the process hosting the
+  // target (SIGSEGV, SIGKILL, ...), and for SIGSTOP the SIGCONT this long
+  // after (0: never).
+  int signo = 0;
+  uint32_t resume_after_ms = 0;
 };
 
 // A set of acceptable outcomes ("crashed", or [completed, disconnected]).

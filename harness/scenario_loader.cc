@@ -4,6 +4,7 @@
 #include "harness/scenario_loader.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -70,7 +71,14 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"hang", FaultKind::kHang},
     {"error", FaultKind::kError},
     {"delay", FaultKind::kDelay},
-    {"park", FaultKind::kPark}};
+    {"park", FaultKind::kPark},
+    {"signal", FaultKind::kSignal}};
+
+// What a `signal` fault may send to a built-in worker's process.
+constexpr std::pair<const char*, int> kSendableSignals[] = {
+    {"SIGSEGV", SIGSEGV}, {"SIGABRT", SIGABRT}, {"SIGKILL", SIGKILL},
+    {"SIGTERM", SIGTERM}, {"SIGSTOP", SIGSTOP}, {"SIGBUS", SIGBUS},
+    {"SIGINT", SIGINT},   {"SIGHUP", SIGHUP}};
 
 // YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
 bool ParseYamlInt(const std::string& text, int64_t* v) {
@@ -677,7 +685,7 @@ class Loader {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
          "pattern", "exit_code", "in_lock", "ignore_sigterm", "at", "delay_ms",
-         "until", "timeout_ms"});
+         "until", "timeout_ms", "signal", "resume_after_ms"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
@@ -711,6 +719,10 @@ class Loader {
         if (n[key])
           Fail(n[key], absl::StrCat("'", key, "' is for faults of kind park"));
     }
+    if (f.kind == FaultKind::kSignal) LoadSignal(n, f);
+    for (const char* key : {"signal", "resume_after_ms"})
+      if (n[key] && f.kind != FaultKind::kSignal)
+        Fail(n[key], absl::StrCat("'", key, "' is for faults of kind signal"));
     const YAML::Node target = Required(n, "target", "the fault");
     std::vector<int> targets = Resolve(target, s);
     f.target_text = target.Scalar();
@@ -775,6 +787,31 @@ class Loader {
     f.until_at_line = at.Mark().line + 1;
     f.until_at_col = at.Mark().column + 1;
     if (auto v = u["hits"]) f.until_hits = Int(v, 1, 1000000000, "hits");
+  }
+
+  // A signal the supervisor sends to the target's process: sent from
+  // outside, so no fault point and none of the in-worker test aids.
+  void LoadSignal(const YAML::Node& n, Fault& f) {
+    const YAML::Node sig = Required(n, "signal", "a signal fault");
+    std::vector<std::string> names;
+    for (auto [name, no] : kSendableSignals) {
+      names.push_back(name);
+      if (String(sig) == name) f.signo = no;
+    }
+    if (!f.signo)
+      Fail(sig,
+           absl::StrCat("unknown signal '", String(sig),
+                        "'; expected one of: ", absl::StrJoin(names, ", ")));
+    for (const char* key : {"at", "in_lock", "ignore_sigterm"})
+      if (n[key])
+        Fail(n[key], absl::StrCat("'", key,
+                                  "' has no meaning for a signal fault: the "
+                                  "supervisor sends it from outside"));
+    if (auto v = n["resume_after_ms"]) {
+      if (f.signo != SIGSTOP)
+        Fail(v, "resume_after_ms applies to SIGSTOP only");
+      f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
+    }
   }
 
   // The rules that depend on which worker takes the fault.

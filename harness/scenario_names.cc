@@ -53,6 +53,8 @@ const char* FaultKindName(FaultKind k) {
       return "error";
     case FaultKind::kDelay:
       return "delay";
+    case FaultKind::kSignal:
+      return "signal";
     case FaultKind::kPark:
       return "park";
   }

@@ -68,11 +68,28 @@ struct ProcessRecord {
   uint64_t stopped_ns = 0;
 };
 
+// A `signal` fault as the supervisor sent it: kill()-style, so the victim
+// sees si_code SI_USER and si_pid = the supervisor.
+struct SentSignal {
+  int fault = -1;   // index into Scenario::faults
+  int target = -1;  // worker index
+  pid_t pid = -1;   // the process that hosts the target
+  int signo = 0;
+  pid_t sender = 0;   // the supervisor
+  uint64_t t_ns = 0;  // when it was sent
+  int error = 0;      // errno of pidfd_send_signal; 0: delivered
+  // SIGSTOP with resume_after_ms: when SIGCONT is due (0: not, or done)
+  // and when it was sent (0: not sent; its process had ended).
+  uint64_t resume_at_ns = 0, resumed_ns = 0;
+};
+
 struct HangReport {
   uint64_t detected_ns = 0;
   std::vector<std::string> cycle;  // human-readable edges, in order
   std::vector<int> hung;           // worker indices in the cycle / spinning
 };
+
+class KeptSubjects;  // harness/kept_subjects.h
 
 namespace program {
 struct ProgramObservation;  // harness/program/program_trial.h
@@ -90,9 +107,15 @@ struct TrialObservation {
   // When the supervisor's poll saw a crash handler's notification (0: none).
   uint64_t crash_seen_ns = 0;
   HangReport hang;
-  std::string stderr_text;  // last lines the subjects wrote
+  std::vector<SentSignal> sent;  // signal faults, in the order sent
+  std::string stderr_text;       // last lines the subjects wrote
   // Set instead of the rest for a program scenario's trial.
   std::shared_ptr<program::ProgramObservation> program;
+  // With RunnerOptions::keep_stopped: the subjects that were still alive
+  // when faultlab ended the trial, stopped, not yet killed. Their records
+  // say killed by faultlab (SIGKILL), which is what ends them when this is
+  // released. Null when nothing was alive.
+  std::shared_ptr<KeptSubjects> kept;
 
   const Scoreboard& sb() const { return *board->get(); }
 };

@@ -26,6 +26,8 @@
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
 #include "harness/exit_status.h"
+#include "harness/kept_subjects.h"
+#include "harness/signal_faults.h"
 #include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
 
@@ -115,7 +117,8 @@ class Trial {
         opts_(opts),
         launcher_(launcher),
         signal_fd_(signal_fd),
-        stop_(stop) {
+        stop_(stop),
+        signals_(s, plan) {
     obs_.plan = plan;
   }
   ~Trial() { KillAndReapAll(); }
@@ -140,6 +143,9 @@ class Trial {
   bool ChannelHeartbeatPending(int on, bool reading, uint64_t now) const;
   void CaptureStacks();
   void Terminate();
+  // --keep-failed: stops the live subjects and hands them over in obs_.kept;
+  // false when none was alive.
+  bool KeepStopped();
   void KillAndReapAll();
 
   const Scenario& s_;
@@ -157,6 +163,7 @@ class Trial {
   std::unique_ptr<Scoreboard> frozen_;
   UniqueFd crash_notify_;  // eventfd every subject's crash handler bumps
   pid_t pgid_ = 0;
+  SignalSender signals_;  // the scenario's `signal` faults, sent from here
 };
 
 absl::Status Trial::Start() {
@@ -374,8 +381,9 @@ void Trial::Watch() {
     }
     for (size_t k = 0; k < who.size(); ++k)
       if (fds[k].revents) OnExit(who[k]);
-    for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     Sample(now);
+    if (!signals_.empty()) signals_.Tick(now, &obs_, pidfds_);
+    for (size_t i = 0; i < obs_.processes.size(); ++i) CheckStopped(i, now);
     if (signal_fd_ >= 0 && fds.back().revents) {
       signalfd_siginfo si;
       if (read(signal_fd_, &si, sizeof si) > 0) stop_->store(true);
@@ -389,7 +397,8 @@ void Trial::Watch() {
       obs_.hang.detected_ns = now;
     // After a hang is found, let it spread until every live worker is stuck,
     // then end the trial without waiting for the deadline.
-    if (obs_.hang.detected_ns && Settled(now)) {
+    if (obs_.hang.detected_ns && !SignalSender::ResumePending(obs_) &&
+        Settled(now)) {
       CaptureStacks();
       Terminate();
       return;
@@ -438,6 +447,7 @@ void Trial::Terminate() {
   frozen_ = std::make_unique<Scoreboard>();
   std::memcpy(static_cast<void*>(frozen_.get()),
               static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
+  if (opts_.keep_stopped && KeepStopped()) return;
   // Threads parked at fault points go on (no lock involved), so a subject
   // that ends on SIGTERM is not held up by a park.
   DisarmFaults(*obs_.board->get());
@@ -448,6 +458,41 @@ void Trial::Terminate() {
     if (!AllReaped()) usleep(1000);
   }
   KillAndReapAll();
+}
+
+bool Trial::KeepStopped() {
+  std::vector<size_t> live;
+  std::vector<pid_t> pids;
+  for (size_t i = 0; i < obs_.processes.size(); ++i)
+    if (!obs_.processes[i].reaped && obs_.processes[i].pid > 0)
+      live.push_back(i), pids.push_back(obs_.processes[i].pid);
+  if (live.empty()) return false;
+  const std::vector<bool> stopped = KeptSubjects::StopGroup(pgid_, pids);
+  const Scoreboard& sb = *obs_.board->get();
+  std::vector<KeptSubjects::Process> kept;
+  for (size_t k = 0; k < live.size(); ++k) {
+    OnExit(live[k]);  // ended by itself just before the stop: its own end
+    ProcessRecord& p = obs_.processes[live[k]];
+    if (p.reaped) continue;
+    KeptSubjects::Process kp;
+    kp.pid = p.pid;
+    kp.stopped = stopped[k];
+    for (int w : p.workers) {
+      const int tid = sb.workers[w].tid.load();
+      kp.workers.push_back(
+          tid > 0 ? absl::StrCat(s_.workers[w].name, " (tid ", tid, ")")
+                  : absl::StrCat(s_.workers[w].name, " (not started)"));
+    }
+    kp.pidfd = std::move(pidfds_[live[k]]);
+    p.reaped = true;
+    p.wait_status = SIGKILL;  // what KeptSubjects ends it with
+    p.detected_ns = MonotonicNs();
+    kept.push_back(std::move(kp));
+  }
+  if (kept.empty()) return false;
+  obs_.kept = std::make_shared<KeptSubjects>(pgid_, std::move(kept));
+  pgid_ = 0;  // the group is theirs now: this trial's teardown leaves it be
+  return true;
 }
 
 // SIGKILL cannot be ignored, but a process can sit in an uninterruptible

@@ -20,6 +20,10 @@ struct RunnerOptions {
   std::string worker_exe;   // path of faultlab-worker
   int tick_ms = 2;          // scoreboard sampling period
   int term_grace_ms = 200;  // SIGTERM -> SIGKILL
+  // --keep-failed: a trial faultlab ends (hang, deadline) stops its live
+  // subjects and hands them back in TrialObservation::kept instead of
+  // killing them (harness/kept_subjects.h).
+  bool keep_stopped = false;
 };
 
 class TrialRunner {

@@ -130,8 +130,10 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     f.until_hits = x.until_hits;
     f.park_timeout_ms = x.park_timeout_ms;
     // The worker's own trigger drives its fault outside points; faults at
-    // points fire where the code reaches them (workers/sdk/point.cc).
-    if (x.at.empty()) sb->workers[x.target].config.fault = k;
+    // points fire where the code reaches them (workers/sdk/point.cc); a
+    // signal comes from the supervisor: the worker has nothing to fire.
+    if (x.at.empty() && x.kind != FaultKind::kSignal)
+      sb->workers[x.target].config.fault = k;
   }
   sb->n_locks = 2;
   InitLock(sb->locks[0], "lock A");

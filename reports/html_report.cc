@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "reports/internal/html_program.h"
 #include "reports/internal/html_sections.h"
 #include "reports/internal/html_style.h"
 #include "reports/internal/html_timeline.h"
@@ -139,6 +140,44 @@ std::vector<std::string> PlacementColumns(const json& scenarios) {
   return names;
 }
 
+// A worker's outcomes over `trials` as one stacked bar (a segment per
+// outcome, in the legend's order) and the same in words ("crashed 28 ·
+// completed 2"), for the bar's accessible name and the text beside it.
+std::pair<std::string, std::string> StackedBar(const json& counts,
+                                               int64_t trials) {
+  std::string bar, text;
+  for (const internal::OutcomeStyle& o : internal::AllOutcomes()) {
+    std::optional<int64_t> k = Int(counts, o.name);
+    if (!k || *k <= 0) continue;
+    absl::StrAppend(
+        &bar, "<i class=\"o-", o.name,
+        "\" style=\"width:", absl::StrFormat("%.2f", 100.0 * *k / trials),
+        "%\" title=\"", o.name, ": ", *k, " of ", trials, "\"></i>");
+    absl::StrAppend(&text, text.empty() ? "" : " · ", o.name, " ", *k);
+  }
+  return {bar, text};
+}
+
+// Repeated trials in the summary: a small stacked bar per worker, the pass
+// count, and the failing count when some failed.
+void AppendSummaryDistribution(const json& p, int64_t trials,
+                               std::string* out) {
+  const json& summary = Field(p, "summary");
+  absl::StrAppend(out, "<span class=\"sdist\">");
+  for (const json& w : Items(summary, "outcomes")) {
+    const std::string name = Str(w, "worker", "?");
+    auto [bar, text] = StackedBar(Field(w, "counts"), trials);
+    absl::StrAppend(out, "<span class=\"sdn mono\">", E(name),
+                    "</span><span class=\"sbar\" role=\"img\" aria-label=\"",
+                    E(name), ": ", E(text), "\">", bar, "</span>");
+  }
+  int64_t passed = 0;
+  for (const json& t : Items(p, "trials"))
+    passed += internal::TrialPassed(p, t);
+  absl::StrAppend(out, "</span><span class=\"blast\">", passed, " of ", trials,
+                  " trials passed</span>");
+}
+
 void AppendSummaryCell(const json& scenario, const std::string& kind,
                        std::string* out) {
   const json* p = FindPlacement(scenario, kind);
@@ -146,6 +185,14 @@ void AppendSummaryCell(const json& scenario, const std::string& kind,
                   " placement\">");
   if (p == nullptr) {
     absl::StrAppend(out, "<span class=\"muted\">–</span></td>");
+    return;
+  }
+  const size_t trials = Items(*p, "trials").size();
+  if (trials > 1 && !Items(Field(*p, "summary"), "outcomes").empty()) {
+    AppendSummaryDistribution(*p, int64_t(trials), out);
+    if (!Bool(*p, "passed").value_or(false))
+      absl::StrAppend(out, " <span class=\"bad\">✘</span>");
+    absl::StrAppend(out, "</td>");
     return;
   }
   const json& trial = FirstTrial(*p);
@@ -158,7 +205,6 @@ void AppendSummaryCell(const json& scenario, const std::string& kind,
   std::string target = Str(Field(scenario, "fault"), "target");
   absl::StrAppend(out, "<span class=\"blast\">",
                   internal::BlastText(trial, target), "</span>");
-  size_t trials = Items(*p, "trials").size();
   if (trials > 1)
     absl::StrAppend(out, " <span class=\"muted\">×", trials, "</span>");
   if (!Bool(*p, "passed").value_or(false))
@@ -230,6 +276,13 @@ void AppendTrial(const json& trial, std::string_view target, std::string* out) {
   }
   absl::StrAppend(out, "</p>");
   internal::AppendProcessBoxes(trial, out);
+  if (std::string svg = internal::RenderProgramTimeline(trial); !svg.empty()) {
+    absl::StrAppend(out, "<div class=\"tl\" tabindex=\"0\">", svg,
+                    "</div><p class=\"key\">", internal::ProgramTimelineKey(),
+                    "</p>");
+    internal::AppendEvidence(trial, out);
+    return;
+  }
   std::string svg = internal::RenderTimeline(trial);
   if (!svg.empty()) {
     absl::StrAppend(out, "<div class=\"tl\" tabindex=\"0\">", svg,
@@ -249,16 +302,7 @@ void AppendDistribution(const json& summary, int64_t trials, std::string* out) {
   for (const json& w : workers) {
     const json& counts = Field(w, "counts");
     std::string name = Str(w, "worker", "?");
-    std::string bar, text;
-    for (const internal::OutcomeStyle& o : internal::AllOutcomes()) {
-      std::optional<int64_t> k = Int(counts, o.name);
-      if (!k || *k <= 0) continue;
-      absl::StrAppend(
-          &bar, "<i class=\"o-", o.name,
-          "\" style=\"width:", absl::StrFormat("%.2f", 100.0 * *k / trials),
-          "%\" title=\"", o.name, ": ", *k, " of ", trials, "\"></i>");
-      absl::StrAppend(&text, text.empty() ? "" : " · ", o.name, " ", *k);
-    }
+    auto [bar, text] = StackedBar(counts, trials);
     absl::StrAppend(out, "<div class=\"drow\"><span class=\"wn mono\">",
                     E(name),
                     "</span><span class=\"sbar\" role=\"img\" "

@@ -215,5 +215,53 @@ TEST(HtmlReportTest, RepeatedTrialsShowDistributionsAndCollapsedTrials) {
   EXPECT_FALSE(absl::StrContains(html, "<details class=\"trial\" open"));
 }
 
+// A program trial gets the program timeline: the process tree with its
+// respawn, a lane per probe and per session slot, the fault and recovery.
+TEST(HtmlReportTest, ProgramTrialShowsTreeProbesSessionsAndRecovery) {
+  std::ifstream in(FAULTLAB_REPORTS_TESTDATA "/rich_result.json");
+  const json r = json::parse(in);
+  const json& prog = r["scenarios"][0]["placements"][0]["trials"][0]["program"];
+  const std::string html = RenderHtml(r);
+  EXPECT_EQ(Count(html, "aria-label=\"program timeline"), 1);
+  for (const char* band : {">process tree<", ">probes<", ">client sessions<",
+                           ">recovery after the fault<"})
+    EXPECT_EQ(Count(html, band), 1) << band;
+  // One row per process, the respawn marked; the target carries the fault.
+  int respawns = 0, lost = 0;
+  for (const json& p : prog["processes"])
+    EXPECT_GE(Count(html, absl::StrCat(" pid ", p["pid"].get<int64_t>(), " (")),
+              1);
+  for (const json& x : prog["roles"]) respawns += x["respawns"].get<int>();
+  EXPECT_EQ(Count(html, " ↻</text>"), respawns);
+  EXPECT_GT(respawns, 0);
+  EXPECT_EQ(Count(html, "was sent to pid "), 1);
+  // A session row per slot, and a cross for each session lost.
+  for (const json& s : prog["sessions"])
+    lost += !s["error"].get<std::string>().empty();
+  EXPECT_EQ(Count(html, ", lost: "), lost);
+  EXPECT_GT(lost, 0);
+  EXPECT_EQ(Count(html, ">replacement seen</text>"), 1);
+}
+
+// The summary table shows repeated trials as distributions too: a stacked
+// bar per worker and the pass count, not the first trial's squares.
+TEST(HtmlReportTest, SummaryShowsRepeatedTrialsAsDistributions) {
+  json r = internal::LoadSampleResult();
+  r["scenarios"][0] = internal::RepeatedSample();
+  const std::string html = RenderHtml(r);
+  const size_t body = html.find("<tbody>"), end = html.find("</tbody>");
+  ASSERT_NE(body, std::string::npos);
+  const std::string summary = html.substr(body, end - body);
+  EXPECT_TRUE(absl::StrContains(
+      summary,
+      "<span class=\"sdn mono\">relay[0]</span><span class=\"sbar\" "
+      "role=\"img\" aria-label=\"relay[0]: completed 1 · crashed 2\">"))
+      << summary;
+  EXPECT_EQ(Count(summary, "<span class=\"sbar\""), 3);  // one per worker
+  EXPECT_TRUE(absl::StrContains(summary, "2 of 3 trials passed")) << summary;
+  // The single-trial process placement keeps its squares.
+  EXPECT_GT(Count(summary, "<i class=\"sq o-"), 0);
+}
+
 }  // namespace
 }  // namespace faultlab::reports

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "reports/internal/json_view.h"
+#include "reports/internal/program_text.h"
 #include "reports/internal/text.h"
 
 namespace faultlab::reports {
@@ -84,7 +85,7 @@ std::string SystemOut(const json& scenario, const json& placement, int number) {
                       internal::ReplayCommand(
                           scenario, Str(placement, "placement", "?"), t),
                       "\n");
-    absl::StrAppend(&out, WorkerTable(t));
+    absl::StrAppend(&out, WorkerTable(t), internal::ProgramText(t));
     const json& hang = Field(t, "hang");
     if (hang.is_object()) {
       absl::StrAppend(&out, "hang detected at ",

@@ -190,6 +190,30 @@ TEST(JunitReportTest, RepeatedTrialsNameTheirVerdictsAndFailingSeeds) {
             2);  // in the failure and under its trial
 }
 
+// A program trial's system-out carries its process tree (with the respawn),
+// probes, clients and recovery; a sent signal fault says it was sent.
+TEST(JunitReportTest, ProgramTrialsCarryTheTreeProbesClientsAndRecovery) {
+  std::ifstream in(FAULTLAB_REPORTS_TESTDATA "/rich_result.json");
+  const json r = json::parse(in);
+  const std::string xml = RenderJunit(r);
+  EXPECT_EQ(CheckWellFormed(xml), "");
+  const json& prog = r["scenarios"][0]["placements"][0]["trials"][0]["program"];
+  for (const json& p : prog["processes"])
+    EXPECT_TRUE(
+        absl::StrContains(xml, absl::StrCat(p["role"].get<std::string>(), " ",
+                                            p["pid"].get<int64_t>(), " (")))
+        << p.dump();
+  EXPECT_TRUE(
+      absl::StrContains(xml, "fault: SIGSEGV sent (SI_USER, sender pid "))
+      << xml;
+  EXPECT_TRUE(absl::StrContains(xml, "role worker: 3 processes, 1 respawns"))
+      << xml;
+  EXPECT_TRUE(absl::StrContains(xml, "probe http: "));
+  EXPECT_TRUE(absl::StrContains(xml, "client sessions: "));
+  EXPECT_TRUE(
+      absl::StrContains(xml, "recovery after the fault: replacement seen "));
+}
+
 TEST(JunitReportTest, AHarnessErrorIsAnErrorNotAFailure) {
   json r = internal::LoadSampleResult();
   json& p = r["scenarios"][0]["placements"][1];

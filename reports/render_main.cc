@@ -1,6 +1,9 @@
 // faultlab_render: renders a saved result JSON with the reports library, for
 // the schema and browser tests and for looking at a report without the CLI.
-//   faultlab_render RESULT.json [--html F] [--junit F] [--console]
+//   faultlab_render RESULT.json [--merge MORE.json]... [--html F] [--junit F]
+//                   [--console]
+// --merge appends MORE's scenarios to RESULT's (before any output), so one
+// report can show what several saved runs hold.
 // Exit status: 0 written; 2 bad arguments, unreadable input or unwritable
 // output.
 #include <filesystem>
@@ -29,8 +32,8 @@ bool WriteFile(const std::string& path, const std::string& text) {
 }
 
 int Usage() {
-  std::cerr << "usage: faultlab_render RESULT.json [--html F] [--junit F] "
-               "[--console]\n";
+  std::cerr << "usage: faultlab_render RESULT.json [--merge MORE.json]... "
+               "[--html F] [--junit F] [--console]\n";
   return 2;
 }
 
@@ -48,7 +51,19 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
-    if (arg == "--html" && has_value) {
+    if (arg == "--merge" && has_value) {
+      std::ifstream more_in(argv[++i]);
+      nlohmann::json more = nlohmann::json::parse(more_in, nullptr, false);
+      if (!more_in || more.is_discarded() || !more.contains("scenarios") ||
+          !more["scenarios"].is_array()) {
+        std::cerr << "faultlab_render: " << argv[i]
+                  << " is not a readable result JSON\n";
+        return 2;
+      }
+      for (auto& s : more["scenarios"]) result["scenarios"].push_back(s);
+      result["passed"] =
+          result.value("passed", false) && more.value("passed", false);
+    } else if (arg == "--html" && has_value) {
       if (!WriteFile(argv[++i], faultlab::reports::RenderHtml(result)))
         return 2;
     } else if (arg == "--junit" && has_value) {

@@ -15,6 +15,10 @@ import sys
 import tempfile
 
 
+RAISED_ONLY = {"variant", "thread", "fork", "bytes"}
+SIGNAL_ONLY = {"signal", "resume_after_ms"}
+
+
 def schema_keys(schema):
     d = schema["$defs"]
     rated = next(x for x in d["rated_outcomes"]["oneOf"] if "properties" in x)
@@ -32,7 +36,13 @@ def schema_keys(schema):
         "program": prog["program"]["properties"],
         "probe": prog["probes"]["items"]["properties"],
         "client": prog["clients"]["items"]["properties"],
-        "signal_fault": prog["fault"]["properties"],
+        # One `fault:` mapping, documented per delivery: keys of a signal
+        # sent by faultlab, and of a fault raised by the injector.
+        "signal_fault": {k: v for k, v in prog["fault"]["properties"].items()
+                         if k not in RAISED_ONLY},
+        "raised_fault": {k: v for k, v in prog["fault"]["properties"].items()
+                         if k not in SIGNAL_ONLY},
+        "raised_trigger": d["raised_trigger"]["properties"],
         "program_expect": pexp,
     }
     return {f"{s}.{k}" for s, props in sections.items() for k in props}

@@ -85,11 +85,13 @@ TEST(E2eProgramTest, PreforkServerLosesOneWorkerAndItsSessionsAndRecovers) {
   RunOutput r = RunFaultlab({"run", Scenario("prefork_server_segfault.yaml")});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const json& p = Program(r.json);
-  EXPECT_EQ(p["fault"]["delivery"], "sent");
-  EXPECT_EQ(p["fault"]["si_code"], "SI_USER");
-  EXPECT_GT(p["fault"]["sender_pid"].get<int>(), 0);
+  // Raised inside the second worker process at its 150th recv().
+  EXPECT_EQ(p["fault"]["delivery"], "raised");
+  EXPECT_EQ(p["raised"]["call"], "recv");
+  EXPECT_EQ(p["raised"]["call_count"], 150);
   ASSERT_EQ(p["fault"]["target_pids"].size(), 1u);
   const int target = p["fault"]["target_pids"][0];
+  EXPECT_EQ(p["raised"]["pid"], target);
   std::vector<json> workers = OfRole(p, "worker");
   ASSERT_GE(workers.size(), 3u) << p["processes"].dump();
   int masters = 0;

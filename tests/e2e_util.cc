@@ -126,6 +126,17 @@ pid_t StartFaultlab(const std::vector<std::string>& args,
   return pid;
 }
 
+pid_t StartFaultlabWithStdin(const std::vector<std::string>& args,
+                             const std::string& out_file, int stdin_fd) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(stdin_fd, 0);
+    if (stdin_fd != 0) close(stdin_fd);
+    ExecFaultlab(args, out_file, out_file + ".err");
+  }
+  return pid;
+}
+
 std::vector<pid_t> ProcessesInSession(pid_t sid) {
   std::vector<pid_t> out;
   DIR* d = opendir("/proc");

@@ -32,6 +32,10 @@ RunOutput RunFaultlab(std::vector<std::string> args, bool with_json = true);
 // Starts faultlab in its own session; returns its pid (== session id).
 pid_t StartFaultlab(const std::vector<std::string>& args,
                     const std::string& out_file);
+// The same with `stdin_fd` as its standard input (closed in this process's
+// child after the dup).
+pid_t StartFaultlabWithStdin(const std::vector<std::string>& args,
+                             const std::string& out_file, int stdin_fd);
 // Pids alive (not zombies) in session `sid`.
 std::vector<pid_t> ProcessesInSession(pid_t sid);
 // Entries in /dev/shm now.

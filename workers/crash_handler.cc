@@ -1,19 +1,31 @@
-// Why libunwind and not backtrace(): backtrace() may malloc on first use
-// (it dlopens libgcc_s), which is not allowed in a signal handler and fails
-// outright when the crash is a corrupted heap. unw_init_local2 with the
-// signal's ucontext starts the walk at the faulting instruction, not inside
-// the handler. Only raw addresses are recorded (~0.1 ms); names are looked
-// up later by the supervisor, outside the dying process.
+// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace) first.
+// The worker links libgcc_s, so nothing is loaded or allocated on first use
+// (backtrace() would dlopen it), it takes no lock a crash could hold but the
+// loader's, and it makes no system call, where Debian's libunwind blocks
+// and restores every signal several times per frame (about a hundred
+// sigprocmask calls for one crash, most of the time a crashing subject
+// spends before it dies). The walk starts in the handler; it records from
+// the frame the signal interrupted (libgcc marks it a signal frame, and its
+// address is the faulting instruction's, no return address) onwards. Where
+// libgcc cannot walk (that frame has no unwind table, such as a jump to
+// address 0), libunwind walks instead: unw_init_local2 with the signal's
+// ucontext, and its frame-pointer heuristics for code without tables.
+// Only raw addresses are recorded; names are looked up later by the
+// supervisor, outside the dying process.
 #define UNW_LOCAL_ONLY
 #include "workers/crash_handler.h"
 
 #include <libunwind.h>
 #include <link.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
+#include <unwind.h>
 
 #include <atomic>
 #include <cstring>
@@ -32,11 +44,17 @@ constexpr int kEndingSignals[] = {SIGTERM, SIGINT,    SIGHUP,  SIGQUIT,
                                   SIGXFSZ, SIGVTALRM, SIGPROF};
 // The first worker this process hosts: its slot holds ended_by.
 int g_first_worker = -1;
+// Handlers installed in this process (or in the fork server it was forked
+// from, whose dispositions a fork keeps).
+bool g_handlers_installed = false;
+// The thread (the fork server's main thread, in every process forked from
+// it) whose alternate signal stack is set up already.
+pthread_t g_main_alt_stack{};
 constexpr size_t kAltStackBytes = 256 * 1024;
 
 int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
 
-void Unwind(void* ucontext, CrashRecord& rec) {
+void UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
   unw_cursor_t cursor;
   int rc = ucontext
                ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
@@ -54,6 +72,54 @@ void Unwind(void* ucontext, CrashRecord& rec) {
     rec.frames[n++].ip = ip;
   } while (n < kMaxFrames && unw_step(&cursor) > 0);
   rec.n_frames = n;
+}
+
+struct GccWalk {
+  CrashRecord* rec;
+  uint64_t from_ip;  // the interrupted instruction; 0: record every frame
+  bool started;
+  uint32_t n;
+};
+
+_Unwind_Reason_Code GccStep(_Unwind_Context* ctx, void* arg) {
+  auto& w = *static_cast<GccWalk*>(arg);
+  int signal_frame = 0;
+  const uint64_t ip = _Unwind_GetIPInfo(ctx, &signal_frame);
+  if (!w.started) {
+    // The handler's own frames and the signal trampoline come first.
+    if (!signal_frame || ip != w.from_ip) return _URC_NO_REASON;
+    w.started = true;
+  }
+  if (ip == 0 || w.n >= kMaxFrames) return _URC_END_OF_STACK;
+  w.rec->frames[w.n++].ip = ip;
+  return _URC_NO_REASON;
+}
+
+// The address of the instruction the signal interrupted; 0 if unknown.
+uint64_t InterruptedIp(const void* ucontext) {
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+#if defined(__x86_64__)
+  return uint64_t(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return uint64_t(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+void Unwind(void* ucontext, CrashRecord& rec) {
+  if (const uint64_t from = ucontext ? InterruptedIp(ucontext) : 0) {
+    GccWalk walk{&rec, from, false, 0};
+    _Unwind_Backtrace(GccStep, &walk);
+    // One frame means the interrupted one had no unwind table: let
+    // libunwind try its heuristics.
+    if (walk.started && walk.n > 1) {
+      rec.n_frames = walk.n;
+      return;
+    }
+  }
+  UnwindWithLibunwind(ucontext, rec);
 }
 
 void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
@@ -125,6 +191,9 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
       CrashRecord& rec = g_sb->workers[w].crash;
       rec.t_ns = MonotonicNs();
       NotifyCrash();
+      // The supervisor, just woken, often has no other CPU to run on (a
+      // loaded machine): give it this one now, and unwind after.
+      sched_yield();
       FillRecord(rec, sig, info, ucontext);
       rec.present.store(1);
     }
@@ -144,10 +213,23 @@ void OnStackRequest(int, siginfo_t*, void* ucontext) {
   rec.present.fetch_add(1);
 }
 
+// The loaded objects, as dl_iterate_phdr reports them.
+struct ModuleList {
+  uint32_t n = 0;
+  Module modules[kMaxModules];
+};
+
+// Filled once by a host that forks subjects (CacheModules), before the
+// first fork: every subject has exactly the server's objects at the same
+// addresses, and copying this list costs no page faults, where walking the
+// program headers faults in a page of every object in each subject.
+ModuleList g_module_cache;
+bool g_module_cache_valid = false;
+
 int CollectModule(dl_phdr_info* info, size_t, void* data) {
-  auto& slot = *static_cast<WorkerSlot*>(data);
-  if (slot.n_modules >= kMaxModules) return 1;
-  Module& m = slot.modules[slot.n_modules];
+  auto& list = *static_cast<ModuleList*>(data);
+  if (list.n >= kMaxModules) return 1;
+  Module& m = list.modules[list.n];
   uint64_t lo = ~0ull, hi = 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
     const auto& ph = info->dlpi_phdr[i];
@@ -166,15 +248,18 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
   if (name == nullptr) name = "";
   std::strncpy(m.path, name, sizeof m.path - 1);
   m.path[sizeof m.path - 1] = '\0';
-  ++slot.n_modules;
+  ++list.n;
   return 0;
 }
 
 }  // namespace
 
-void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
-  g_sb = sb;
-  g_first_worker = first_worker;
+void InstallSignalHandlers() {
+  if (g_handlers_installed) return;
+  // libunwind's cache of unwind rules per thread, with no lock: a global
+  // cache takes a lock around every step, and Debian's libunwind blocks all
+  // signals around each take (two sigprocmask calls per frame).
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   struct sigaction sa {};
   sa.sa_sigaction = OnFatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -185,10 +270,20 @@ void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
   sa.sa_sigaction = OnStackRequest;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
   sigaction(kStackSignal, &sa, nullptr);
+  g_handlers_installed = true;
+}
+
+void InstallCrashHandlers(Scoreboard* sb, int first_worker) {
+  g_sb = sb;
+  g_first_worker = first_worker;
+  InstallSignalHandlers();
 }
 
 void InstallThreadAltStack(int index) {
   t_worker = index;
+  // The fork server's main thread set one up before it forked this process
+  // (a forked process keeps its parent's alternate stack and mapping).
+  if (pthread_equal(g_main_alt_stack, pthread_self())) return;
   void* mem = mmap(nullptr, kAltStackBytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (mem == MAP_FAILED) return;
@@ -198,14 +293,37 @@ void InstallThreadAltStack(int index) {
   sigaltstack(&ss, nullptr);
 }
 
+void PrepareSubjectSignals() {
+  InstallSignalHandlers();
+  InstallThreadAltStack(-1);
+  g_main_alt_stack = pthread_self();
+}
+
 void WarmUpUnwinder() {
+  // As InstallCrashHandlers() does, first, so the cache warmed here is the
+  // one a subject's main thread inherits.
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   static CrashRecord scratch;
-  Unwind(nullptr, scratch);
+  UnwindWithLibunwind(nullptr, scratch);
+  GccWalk walk{&scratch, 0, true, 0};
+  _Unwind_Backtrace(GccStep, &walk);
+}
+
+void CacheModules() {
+  g_module_cache = ModuleList{};
+  dl_iterate_phdr(CollectModule, &g_module_cache);
+  g_module_cache_valid = true;
 }
 
 void RecordModules(WorkerSlot& slot) {
-  slot.n_modules = 0;
-  dl_iterate_phdr(CollectModule, &slot);
+  ModuleList fresh;
+  const ModuleList* list = &g_module_cache;
+  if (!g_module_cache_valid) {
+    dl_iterate_phdr(CollectModule, &fresh);
+    list = &fresh;
+  }
+  std::memcpy(slot.modules, list->modules, sizeof(Module) * list->n);
+  slot.n_modules = list->n;
 }
 
 }  // namespace faultlab

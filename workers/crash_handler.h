@@ -19,11 +19,20 @@ void InstallCrashHandlers(Scoreboard* sb, int first_worker);
 // Per thread: gives the calling thread its own alternate signal stack and
 // ties crashes on it to worker `index` (-1: no worker).
 void InstallThreadAltStack(int index);
+// In a host that forks its subjects (the fork server), before the first
+// fork: installs the handlers (with no scoreboard they only re-raise) and
+// gives the main thread its alternate stack, so each subject inherits both
+// instead of making those system calls itself.
+void PrepareSubjectSignals();
 // Walks the calling thread's stack once, discarding the result: libunwind
 // sets up its process-wide state on first use, so a host that forks
 // subjects (the fork server) does it once for all of them instead of each
 // subject's crash handler doing it on the way down.
 void WarmUpUnwinder();
+// Takes the list RecordModules() records once, in a host that forks its
+// subjects and loads nothing after this (the fork server): each subject
+// then copies it instead of walking every object's program headers.
+void CacheModules();
 // Records the load address of every loaded object into `slot`, so frames
 // can be symbolised outside the process.
 void RecordModules(WorkerSlot& slot);

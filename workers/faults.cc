@@ -104,6 +104,8 @@ void InjectFault(WorkerContext& ctx, FaultConfig& fault) {
       return;
     case FaultKind::kError:
       return;  // the fault point returns true; the code handles it
+    case FaultKind::kSignal:
+      return;  // the supervisor sends it; the worker never raises it
     case FaultKind::kPark:
       Park(ctx, fault);
       return;

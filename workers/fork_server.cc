@@ -1,18 +1,25 @@
-// Why a grandchild: a child of the server could not be waited for by the
-// supervisor. clone(CLONE_PARENT) would make it the supervisor's child in
-// one step, but glibc keeps its thread descriptor's tid only across its own
-// fork(), and robust process-shared mutexes (the shm channels) record that
-// tid. So the middle process is a vfork() child, which borrows the server's
-// memory (no page tables copied, none torn down) while the server waits:
-// it fork()s the subject, leaves the subject's pid in the server's memory
-// and _exit()s at once. The subject sees its parent, the middle, still
-// alive or already gone; either way it waits until the supervisor is its
-// parent.
+// One fork per subject: the server clones each subject with CLONE_PARENT,
+// so the kernel makes it a child of the server's parent, the supervisor,
+// in one step: nothing to wait for, no middle process, and PR_SET_PDEATHSIG
+// set at once. A raw clone skips glibc's fork(), which in a child does two
+// things that matter here (the server is single-threaded, holds no lock and
+// registers no atfork handler): it writes the child's TID into the thread
+// descriptor, which robust process-shared mutexes (the shm channels) record
+// as their owner, and it registers the robust-mutex list with the kernel.
+// The clone does the first itself (CLONE_CHILD_SETTID at the address the
+// kernel reports through PR_GET_TID_ADDRESS) and the child does the second
+// (set_robust_list at the head get_robust_list reported in the server).
+//
+// Where the kernel refuses either look-up or clone3 (ENOSYS), the server
+// falls back to a double fork: a vfork()ed middle process fork()s the
+// subject and exits, and the subject waits until the kernel has handed it
+// to the supervisor (a child subreaper) before it sets PDEATHSIG.
 //
 // The server is single-threaded, so each fork copies a process with no lock
 // held by anyone: the subject may allocate and use stdio freely. It warms
-// libunwind up once, so a subject's crash handler does not pay for
-// libunwind's first-use set-up between the fault and the process's death.
+// libunwind up and lists its loaded objects once, so a subject's crash
+// handler does not pay for libunwind's first-use set-up between the fault
+// and the process's death, nor each subject for walking every object.
 #include "workers/fork_server.h"
 
 #include <errno.h>
@@ -81,27 +88,68 @@ bool Valid(const ForkServerRequest& req, int n_fds) {
   return memchr(req.args, '\0', sizeof req.args) != nullptr;
 }
 
-// In the subject. Returns only through exit().
+// Set up in ForkServerMain; see the top of the file.
+int* g_tid_address = nullptr;  // glibc's thread descriptor's tid field
+void* g_robust_head = nullptr;
+size_t g_robust_len = 0;
+bool g_single_fork = false;
+
+// Ends a subject that cannot become what the supervisor asked for, saying
+// why on the server's stderr (the subject's own is not in place yet).
+[[noreturn]] void GiveUp(const char* what, long a, long b) {
+  char line[160];
+  int n = snprintf(line, sizeof line,
+                   "faultlab-worker: subject %d: %s (%ld, %ld)\n",
+                   int(getpid()), what, a, b);
+  if (n > 0) {
+    ssize_t ignored = write(2, line, size_t(n));
+    (void)ignored;
+  }
+  _exit(127);
+}
+
+// getppid(), except that it never answers 0. getppid() reads the parent's
+// task under RCU and answers 0 when that task has been released meanwhile:
+// a parent that exits and is reaped while this call is preempted between
+// the two reads (on a loaded machine) reads as "no parent" once, although
+// the kernel has already handed this process to its new parent. Asking
+// again gives that parent. Bounded, in case 0 is for good (a parent in
+// another pid namespace).
+pid_t Parent() {
+  pid_t parent = getppid();
+  for (int i = 0; parent == 0 && i < 1000; ++i) {
+    sched_yield();
+    parent = getppid();
+  }
+  return parent;
+}
+
+// In the subject. Returns only through exit(). `middle` is the pid of the
+// double fork's middle process, 0 for a subject cloned with CLONE_PARENT.
 [[noreturn]] void Subject(const ForkServerRequest& req, const int* fds,
                           int n_fds, pid_t middle) {
   setpgid(0, req.pgid);
   // The middle process exits at once; until the kernel has handed this
   // process to the supervisor, PDEATHSIG would fire on the middle's exit.
-  for (;;) {
-    pid_t parent = getppid();
-    if (parent == req.supervisor) break;
-    if (parent != middle) _exit(127);  // the supervisor is gone
+  for (pid_t parent = Parent(); middle && parent != req.supervisor;
+       parent = Parent()) {
+    if (parent != middle)
+      GiveUp(
+          "its parent is neither the supervisor nor the fork server's middle "
+          "process",
+          parent, req.supervisor);
     sched_yield();
   }
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != req.supervisor) _exit(127);
+  if (pid_t parent = Parent(); parent != req.supervisor)
+    GiveUp("the supervisor is gone", parent, req.supervisor);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  signal(SIGPIPE, SIG_DFL);
   bool keep[kForkServerLowFds] = {};
   for (int i = 0; i < n_fds; ++i) {
-    if (dup2(fds[i], req.targets[i]) < 0) _exit(127);
+    if (dup2(fds[i], req.targets[i]) < 0)
+      GiveUp("dup2 failed (from, to)", fds[i], req.targets[i]);
     keep[req.targets[i]] = true;
   }
   // Exactly its own descriptors: the server's reserve and everything it
@@ -129,11 +177,37 @@ bool Valid(const ForkServerRequest& req, int n_fds) {
   _exit(rc);
 }
 
+// clone3's arguments, as far as this file uses them (CLONE_ARGS_SIZE_VER0).
+struct CloneArgs {
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+      tls;
+};
+
+// One fork: a child of the supervisor straight away. -errno on failure.
+pid_t CloneSubject(const ForkServerRequest& req, const int* fds, int n_fds) {
+  CloneArgs args{};
+  args.flags = CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+  args.child_tid = reinterpret_cast<uint64_t>(g_tid_address);
+  // exit_signal stays 0: with CLONE_PARENT the child takes the server's
+  // (SIGCHLD to the supervisor).
+  long pid = syscall(SYS_clone3, &args, sizeof args);
+  if (pid == 0) {
+    syscall(SYS_set_robust_list, g_robust_head, g_robust_len);
+    Subject(req, fds, n_fds, 0);
+  }
+  return pid > 0 ? pid_t(pid) : -errno;
+}
+
 // Written by the middle process, which shares this process's memory
 // (vfork) and exits before this process runs on.
 volatile int32_t g_answer = 0;
 
 ForkServerReply Spawn(const ForkServerRequest& req, const int* fds, int n_fds) {
+  if (g_single_fork) {
+    pid_t pid = CloneSubject(req, fds, n_fds);
+    if (pid != -ENOSYS) return {pid};
+    g_single_fork = false;  // an older kernel: the double fork from now on
+  }
   g_answer = -EPROTO;
   pid_t middle = vfork();
   if (middle < 0) return {-errno};
@@ -160,6 +234,16 @@ int ForkServerMain(int control, char* title) {
   ReserveLow();
   signal(SIGCHLD, SIG_DFL);
   WarmUpUnwinder();
+  CacheModules();
+  PrepareSubjectSignals();
+  // FAULTLAB_DOUBLE_FORK=1 keeps the fallback in use, for its tests.
+  const char* forced = getenv("FAULTLAB_DOUBLE_FORK");
+  const bool double_fork = forced && strcmp(forced, "1") == 0;
+  unsetenv("FAULTLAB_DOUBLE_FORK");
+  g_single_fork =
+      !double_fork && prctl(PR_GET_TID_ADDRESS, &g_tid_address, 0, 0, 0) == 0 &&
+      g_tid_address != nullptr && *g_tid_address == gettid() &&
+      syscall(SYS_get_robust_list, 0, &g_robust_head, &g_robust_len) == 0;
   ForkServerRequest req;
   int fds[kForkServerMaxFds];
   for (;;) {

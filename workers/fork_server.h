@@ -4,10 +4,12 @@
 // SOCK_SEQPACKET socket, with the subject's descriptors attached
 // (SCM_RIGHTS); the server answers with the subject's pid.
 //
-// Each subject is a grandchild of the server whose parent exits at once, so
-// the kernel hands it to the nearest child subreaper, the supervisor: the
-// supervisor waits for it, sees its orphans, and it dies with the
-// supervisor (PR_SET_PDEATHSIG, set once it is the supervisor's child). It
+// Each subject is cloned with CLONE_PARENT, so it is the supervisor's child
+// from its first instruction: the supervisor waits for it, sees its
+// orphans, and it dies with the supervisor (PR_SET_PDEATHSIG). Where the
+// kernel lacks what that needs, a subject is a grandchild of the server
+// whose parent exits at once, handed by the kernel to the supervisor as
+// child subreaper (see fork_server.cc). Either way it
 // joins the trial's process group and holds exactly its descriptors plus
 // 0..2, as a fork+exec subject does. What it shares with every other
 // subject of the run is what the server held when it forked: the address-

@@ -66,6 +66,9 @@ enum class FaultKind : uint32_t {
   // Fault-point actions only (<faultlab/point.h>):
   kError,  // FAULTLAB_POINT() returns true; the code takes its error path
   kDelay,  // the thread sleeps delay_ms at the point, then goes on
+  // Sent from outside: the supervisor signals the process hosting the
+  // target (harness/signal_faults.h); the worker itself never fires it.
+  kSignal,
   kPark,   // the thread holds at the point until until_worker reaches
            // until_at, park_timeout_ms pass, or the fault is disarmed
 };

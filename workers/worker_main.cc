@@ -108,7 +108,6 @@ void RunWorker(Scoreboard* sb, int index) {
 
 int faultlab::WorkerHostMain(const char* index_list) {
   using namespace faultlab;
-  std::vector<char> list(index_list, index_list + strlen(index_list) + 1);
   void* mem = mmap(nullptr, sizeof(Scoreboard), PROT_READ | PROT_WRITE,
                    MAP_SHARED, kScoreboardFd, 0);
   if (mem == MAP_FAILED) return Fail("cannot map the scoreboard at fd 3");
@@ -116,27 +115,34 @@ int faultlab::WorkerHostMain(const char* index_list) {
   if (sb->header.magic != kScoreboardMagic ||
       sb->header.version != kScoreboardVersion)
     return Fail("scoreboard magic/version mismatch");
-  std::vector<int> indices;
-  for (char* tok = strtok(list.data(), ","); tok; tok = strtok(nullptr, ",")) {
-    int i = atoi(tok);
-    if (i < 0 || i >= int(sb->header.n_workers)) return Fail("bad index");
-    indices.push_back(i);
+  // Parsed in place, without the heap: a forked subject's first allocation
+  // would copy the allocator's pages before any worker needs them.
+  int indices[kMaxWorkers];
+  int n = 0;
+  for (const char* p = index_list; *p;) {
+    char* end = nullptr;
+    long i = strtol(p, &end, 10);
+    if (end == p || (*end != ',' && *end != '\0') || i < 0 ||
+        i >= long(sb->header.n_workers) || n == kMaxWorkers)
+      return Fail("bad index");
+    indices[n++] = int(i);
+    p = *end ? end + 1 : end;
   }
-  if (indices.empty()) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
+  if (n == 0) return Fail("usage: faultlab-worker INDEX[,INDEX...]");
   signal(SIGPIPE, SIG_IGN);  // a dead reader is EPIPE, never a death
   InstallCrashHandlers(sb, indices[0]);
-  internal::ArmPoints(sb, indices.data(), int(indices.size()));
+  internal::ArmPoints(sb, indices, n);
   // A host of one worker (process placement, or a one-worker scenario)
   // runs it on its own main thread: no thread to create, stack to map or
   // thread to tear down per subject.
-  if (indices.size() == 1) {
+  if (n == 1) {
     InstallThreadAltStack(indices[0]);
     RunWorker(sb, indices[0]);
     return 0;
   }
   InstallThreadAltStack(-1);
   std::vector<ThreadArg> args;
-  for (int i : indices) args.push_back({sb, i});
+  for (int k = 0; k < n; ++k) args.push_back({sb, indices[k]});
   std::vector<pthread_t> threads(args.size());
   for (size_t i = 0; i < args.size(); ++i)
     if (int err = pthread_create(&threads[i], nullptr, WorkerThread, &args[i]))

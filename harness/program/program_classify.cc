@@ -23,16 +23,22 @@ bool CoreSignal(int sig) {
 
 class Classifier {
  public:
-  Classifier(const Scenario& s, const ProgramObservation& o)
-      : s_(s), spec_(*s.program), o_(o) {}
+  Classifier(const Scenario& s, const ProgramObservation& o, Symbolizer* sym)
+      : s_(s), spec_(*s.program), o_(o), sym_(sym) {}
 
   TrialResult Run() {
     auto r = std::make_shared<ProgramResult>();
     r->command = spec_.argv;
+    r->listen = o_.listen;
     if (o_.ready_ns) r->ready_ms = double(o_.ready_ns - o_.launch_ns) / 1e6;
     r->ready_error = o_.ready_error;
     Fault(r.get());
     Processes(r.get());
+    std::optional<StackResult> crash;
+    if (spec_.raised.present)
+      AddRaised(
+          spec_, o_, [&](uint64_t ns) { return Ms(ns); }, sym_, r.get(),
+          &crash);
     Roles(r.get());
     Probes(r.get());
     Clients(r.get());
@@ -56,6 +62,21 @@ class Classifier {
       f.fired_ms = r->fault_ms;
       t.faults.push_back(f);
     }
+    if (spec_.raised.present) {
+      t.trigger = FaultTriggerText(spec_.raised);
+      if (spec_.raised.random_calls && o_.inject)
+        t.trigger_drawn = o_.inject->after_calls;
+      FaultResult f;
+      f.target = spec_.raised.role;
+      f.kind = spec_.raised.kind;
+      f.variant = spec_.raised.variant;
+      f.trigger = t.trigger;
+      f.trigger_drawn = t.trigger_drawn;
+      f.fired = r->fault_fired;
+      f.fired_ms = r->fault_ms;
+      t.faults.push_back(f);
+    }
+    t.crash = crash;
     for (const ProcessRow& p : r->processes) {
       WorkerResult w;
       w.name = absl::StrCat(p.role.empty() ? "other" : p.role, " ", p.pid);
@@ -93,11 +114,13 @@ class Classifier {
 
   void Fault(ProgramResult* r) {
     const FaultRecord& f = o_.fault;
-    r->fault_present = spec_.fault.present;
+    r->fault_present = spec_.fault.present || spec_.raised.present;
     r->fault_fired = f.fired;
     r->fault_signal = spec_.fault.present ? SignalName(spec_.fault.signo) : "";
     r->fault_note = f.note;
-    if (!o_.ready_ns && spec_.fault.present)
+    if (spec_.raised.present && o_.inject && !f.fired)
+      r->fault_note = o_.inject->note;
+    if (!o_.ready_ns && r->fault_present)
       r->fault_note = "the program never became ready";
     if (f.fired) r->fault_ms = Ms(f.fired_ns);
     if (f.resumed_ns) r->resumed_ms = Ms(f.resumed_ns);
@@ -314,6 +337,7 @@ class Classifier {
   const Scenario& s_;
   const ProgramSpec& spec_;
   const ProgramObservation& o_;
+  Symbolizer* sym_;
 };
 
 std::string Opt(const std::optional<double>& v, const char* none) {
@@ -335,22 +359,25 @@ std::string FaultTriggerText(const SignalFault& f) {
 }
 
 void DescribeFault(const ProgramSpec& spec, ScenarioResult* r) {
+  if (spec.raised.present) return DescribeRaised(spec.raised, r);
   const SignalFault& f = spec.fault;
   if (!f.present) return;
   ScenarioResult::FaultEntry e;
   e.kind = "signal";
   e.variant = SignalName(f.signo);
-  e.target = absl::StrCat(f.role, f.which == Which::kFirst    ? " (first)"
-                                  : f.which == Which::kAll    ? " (all)"
-                                  : f.which == Which::kRandom ? " (random)"
-                                               : absl::StrCat(" #", f.index));
+  e.target = absl::StrCat(f.role, f.which == Which::kFirst ? " (first)"
+                                  : f.which == Which::kAll ? " (all)"
+                                  : f.which == Which::kRandom
+                                      ? " (random)"
+                                      : absl::StrCat(" #", f.index));
   e.trigger = FaultTriggerText(f);
   e.targets = {f.role};
   r->faults.push_back(e);
 }
 
-TrialResult ClassifyProgram(const Scenario& s, const ProgramObservation& o) {
-  return Classifier(s, o).Run();
+TrialResult ClassifyProgram(const Scenario& s, const ProgramObservation& o,
+                            Symbolizer* sym) {
+  return Classifier(s, o, sym).Run();
 }
 
 std::vector<CheckResult> CheckProgramExpectation(const Scenario& s,
@@ -363,7 +390,11 @@ std::vector<CheckResult> CheckProgramExpectation(const Scenario& s,
   out.push_back({"the program became ready", r.ready_ms.has_value(),
                  r.ready_ms ? absl::StrCat("ready after ", *r.ready_ms, " ms")
                             : r.ready_error});
-  if (r.fault_present)
+  if (r.raised)
+    out.push_back(
+        {"the fault fired", r.fault_fired,
+         r.fault_fired ? RaisedText(*r.raised, *r.fault_ms) : r.fault_note});
+  else if (r.fault_present)
     out.push_back({"the fault fired", r.fault_fired,
                    r.fault_fired
                        ? absl::StrCat(r.fault_signal, " sent to pid ",

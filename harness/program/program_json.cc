@@ -1,4 +1,5 @@
 #include "harness/program/program_result.h"
+#include "harness/program/socket_activation.h"
 
 namespace faultlab::program {
 namespace {
@@ -14,6 +15,40 @@ double Round(double ms) { return double(int64_t(ms * 1000)) / 1000; }
 
 json OptMs(const std::optional<double>& v) {
   return v ? json(Round(*v)) : json(nullptr);
+}
+
+// null unless the trial had a raised fault.
+json InjectorJson(const ProcessRow& p) {
+  if (!p.armed && !p.crash) return nullptr;
+  json crash = nullptr;
+  if (p.crash)
+    crash = {{"signal", p.crash->signal},
+             {"si_code", p.crash->si_code},
+             {"address", p.crash->address},
+             {"tid", p.crash->tid},
+             {"thread", p.crash->thread}};
+  return {{"armed", p.armed}, {"calls", Opt(p.calls)}, {"crash", crash}};
+}
+
+json RaisedJson(const RaisedRow& x) {
+  return {{"kind", x.kind},
+          {"variant", x.variant},
+          {"call", x.call},
+          {"after_calls", x.after_calls},
+          {"random_calls", x.random_calls},
+          {"after_ms", x.after_ms},
+          {"thread_prefix", x.thread},
+          {"fork", x.fork},
+          {"injectable", x.injectable},
+          {"not_injectable", x.not_injectable},
+          {"precheck", x.precheck},
+          {"handshakes", x.handshakes},
+          {"pid", Opt(x.pid)},
+          {"tid", x.pid ? json(x.tid) : json(nullptr)},
+          {"thread", x.pid ? json(x.thread_hit) : json(nullptr)},
+          {"call_count", x.pid ? json(x.call_count) : json(nullptr)},
+          {"address", x.pid ? json(x.address) : json(nullptr)},
+          {"program_handler", x.program_handler}};
 }
 
 }  // namespace
@@ -36,7 +71,8 @@ json ProgramJson(const ProgramResult& r) {
                      {"signal", Opt(p.signal)},
                      {"exit_code", Opt(p.exit_code)},
                      {"fault_target", p.fault_target},
-                     {"outcome", std::string(OutcomeName(p.outcome))}});
+                     {"outcome", std::string(OutcomeName(p.outcome))},
+                     {"injector", InjectorJson(p)}});
   for (const RoleRow& x : r.roles) {
     json lat = json::array();
     for (double d : x.respawn_latency_ms) lat.push_back(Round(d));
@@ -90,22 +126,31 @@ json ProgramJson(const ProgramResult& r) {
                         {"alive_at_fault", s.alive_at_fault},
                         {"error", s.error},
                         {"detail", s.detail}});
+  json listen = json::array();
+  for (size_t i = 0; i < r.listen.size(); ++i)
+    listen.push_back({{"name", r.listen[i].name},
+                      {"address", r.listen[i].address},
+                      {"fd", kListenFdsStart + int(i)}});
   return {{"command", r.command},
+          {"listen", listen},
           {"tracking", r.tracking},
           {"ready_ms", OptMs(r.ready_ms)},
           {"ready_error", r.ready_error},
           {"fault",
            {{"present", r.fault_present},
             {"fired", r.fault_fired},
-            {"kind", "signal"},
-            {"delivery", "sent"},
+            {"kind", r.raised ? r.raised->kind : "signal"},
+            {"delivery", r.raised ? "raised" : "sent"},
             {"signal", r.fault_signal},
-            {"si_code", r.fault_fired ? json("SI_USER") : json(nullptr)},
-            {"sender_pid", r.fault_fired ? json(r.sender_pid) : json(nullptr)},
+            {"si_code",
+             r.fault_fired && !r.raised ? json("SI_USER") : json(nullptr)},
+            {"sender_pid",
+             r.fault_fired && !r.raised ? json(r.sender_pid) : json(nullptr)},
             {"t_ms", OptMs(r.fault_ms)},
             {"resumed_ms", OptMs(r.resumed_ms)},
             {"target_pids", r.target_pids},
             {"note", r.fault_note}}},
+          {"raised", r.raised ? RaisedJson(*r.raised) : json(nullptr)},
           {"recovery",
            {{"replacement_ms", OptMs(r.replacement_ms)},
             {"first_probe_pass_ms", OptMs(r.first_probe_pass_ms)},

@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,11 +32,26 @@ struct Prepared {
   const ProgramSpawn* s;
   pid_t parent;
   int err_fd;
+  // "LISTEN_PID=" and room for the digits the child fills in, or unused.
+  char listen_pid[32] = "LISTEN_PID=";
+  bool set_listen_pid = false;
 };
 
+// Writes "LISTEN_PID=<pid>" into p->listen_pid without allocating.
+void FillListenPid(Prepared* p) {
+  char digits[24];
+  int n = 0;
+  for (unsigned long v = static_cast<unsigned long>(getpid()); v || !n; v /= 10)
+    digits[n++] = char('0' + v % 10);
+  char* out = p->listen_pid + 11;  // after "LISTEN_PID="
+  while (n) *out++ = digits[--n];
+  *out = '\0';
+}
+
 // Between fork and exec: no allocation, no locks.
-[[noreturn]] void ChildMain(const Prepared& p) {
+[[noreturn]] void ChildMain(Prepared& p) {
   const ProgramSpawn& s = *p.s;
+  if (p.set_listen_pid) FillListenPid(&p);
   if (s.own_group) setpgid(0, 0);
   if (s.pdeathsig) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -44,7 +61,11 @@ struct Prepared {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) signal(sig, SIG_DFL);
-  int null = open("/dev/null", O_RDWR);
+  // Only 0..2 and `fds` reach the program: anything the supervisor itself
+  // inherited without O_CLOEXEC is marked so here (the targets are made by
+  // dup2 below, which clears the flag; the exec-error pipe stays usable).
+  syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
+  int null = open("/dev/null", O_RDWR | O_CLOEXEC);
   dup2(s.stdin_fd >= 0 ? s.stdin_fd : null, 0);
   dup2(s.stdout_fd >= 0 ? s.stdout_fd : null, 1);
   dup2(s.stderr_fd >= 0 ? s.stderr_fd : null, 2);
@@ -91,6 +112,8 @@ absl::StatusOr<pid_t> SpawnProgram(const ProgramSpawn& s) {
   p.argv.push_back(nullptr);
   for (const std::string& e : s.env)
     p.envp.push_back(const_cast<char*>(e.c_str()));
+  p.set_listen_pid = s.listen_pid;
+  if (s.listen_pid) p.envp.push_back(p.listen_pid);
   p.envp.push_back(nullptr);
   p.parent = getpid();
   int pipefd[2];

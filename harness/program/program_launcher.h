@@ -25,6 +25,8 @@ struct ProgramSpawn {
   std::vector<std::pair<int, int>> fds;  // (source, target) kept open
   bool own_group = true;
   bool pdeathsig = true;  // false only for the reaper, which must outlive us
+  // Socket activation: the child adds LISTEN_PID=<its own pid> to `env`.
+  bool listen_pid = false;
 };
 
 [[nodiscard]] absl::StatusOr<pid_t> SpawnProgram(const ProgramSpawn& s);

@@ -141,7 +141,8 @@ class Loader {
   }
 
   void LoadProgram(const YAML::Node& n, ProgramSpec* p) {
-    Map(n, "'program'", {"command", "env", "cwd", "ready", "roles"});
+    Map(n, "'program'",
+        {"command", "env", "cwd", "ready", "roles", "listen", "files"});
     p->argv = Strings(Required(n, "command", "'program'"), "'command'");
     if (auto e = n["env"]) {
       if (!e.IsMap()) Fail(e, "expected 'env' as a mapping of NAME: value");
@@ -149,6 +150,8 @@ class Loader {
     }
     if (auto c = n["cwd"]) p->cwd = Str(c);
     if (auto r = n["ready"]) LoadReady(r, p);
+    if (auto l = n["listen"]) LoadListen(l, p);
+    if (auto f = n["files"]) LoadFiles(f, p);
     if (auto r = n["roles"]) {
       if (!r.IsSequence() || r.size() == 0)
         Fail(r, "expected 'roles' as a non-empty list");
@@ -178,6 +181,63 @@ class Loader {
       RoleRule all;
       all.name = "program";
       p->roles.push_back(all);
+    }
+  }
+
+  // Socket activation: [{name: http, tcp: "127.0.0.1:${port}"}, ...].
+  void LoadListen(const YAML::Node& n, ProgramSpec* p) {
+    if (!n.IsSequence() || n.size() == 0 || n.size() > 16)
+      Fail(n, "expected 'listen' as a list of 1 to 16 sockets");
+    for (const auto& x : n) {
+      Map(x, "a listen socket", {"name", "tcp"});
+      ListenSocket l;
+      l.name = Name(Required(x, "name", "a listen socket"),
+                    "a listen socket's name");
+      const YAML::Node tcp = Required(x, "tcp", "a listen socket");
+      CheckHostPort(tcp);
+      l.address = Str(tcp);
+      for (const ListenSocket& o : p->listen) {
+        if (o.name == l.name)
+          Fail(x["name"],
+               absl::StrCat("two listen sockets named '", l.name, "'"));
+        if (o.address == l.address)
+          Fail(tcp, absl::StrCat("'", l.address, "' is already socket '",
+                                 o.name, "'"));
+      }
+      p->listen.push_back(l);
+    }
+  }
+
+  // files: {NAME: TEMPLATE}: NAME under ${tmp}; TEMPLATE relative to the
+  // scenario's directory (or starting with ${scenario_dir}), and it must
+  // exist now.
+  void LoadFiles(const YAML::Node& n, ProgramSpec* p) {
+    if (!n.IsMap() || n.size() == 0)
+      Fail(n, "expected 'files' as a mapping of NAME: template path");
+    for (const auto& kv : n) {
+      TrialFile f;
+      f.name = Str(kv.first);
+      const bool bad_char =
+          f.name.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+              "NOPQRSTUVWXYZ0123456789._-/") != std::string::npos;
+      if (f.name.empty() || f.name[0] == '/' || bad_char ||
+          ("/" + f.name + "/").find("/../") != std::string::npos)
+        Fail(kv.first, absl::StrCat("a file name is a relative path under "
+                                    "${tmp} (letters, digits, . _ - /, no "
+                                    "'..'), got '",
+                                    f.name, "'"));
+      std::string src = Str(kv.second);
+      const std::string var = "${scenario_dir}";
+      if (src.rfind(var, 0) == 0)
+        src = p->scenario_dir + src.substr(var.size());
+      else if (src.empty() || src[0] != '/')
+        src = p->scenario_dir + "/" + src;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(src, ec))
+        Fail(kv.second, absl::StrCat("template '", src, "' is not a file"));
+      f.source = src;
+      p->files.push_back(f);
     }
   }
 
@@ -282,14 +342,20 @@ class Loader {
   }
 
   void LoadFault(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
+    if (!n.IsMap()) Fail(n, "expected the fault as a mapping");
+    const std::string kind = Str(Required(n, "kind", "the fault"));
+    if (kind == "segfault" || kind == "abort" || kind == "heap_overwrite" ||
+        kind == "hang")
+      return LoadRaised(n, s, p);
     Map(n, "the fault",
         {"kind", "signal", "target", "which", "trigger", "resume_after_ms"});
-    const std::string kind = Str(Required(n, "kind", "the fault"));
     if (kind == "none") return;
     if (kind != "signal")
-      Fail(n["kind"], absl::StrCat("a program's fault kind is 'signal' (or "
-                                   "'none'), got '",
-                                   kind, "'"));
+      Fail(n["kind"],
+           absl::StrCat("a program's fault kind is 'signal' (sent), "
+                        "'segfault', 'abort', 'heap_overwrite' or 'hang' "
+                        "(raised by the injector), or 'none'; got '",
+                        kind, "'"));
     SignalFault& f = p->fault;
     f.present = true;
     const YAML::Node sig = Required(n, "signal", "a signal fault");
@@ -351,6 +417,127 @@ class Loader {
         Fail(v, "resume_after_ms applies to SIGSTOP only");
       f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
     }
+  }
+
+  // ---- A raised fault (the injector, workers/inject/) ----
+  const RoleRule& Role(const YAML::Node& target, const ProgramSpec& p) {
+    for (const RoleRule& r : p.roles)
+      if (r.name == Str(target)) return r;
+    std::vector<std::string> roles;
+    for (const RoleRule& r : p.roles) roles.push_back(r.name);
+    Fail(target, absl::StrCat("no role named '", Str(target),
+                              "'; roles: ", absl::StrJoin(roles, ", ")));
+  }
+
+  void LoadRaised(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
+    Map(n, "a raised fault",
+        {"kind", "variant", "target", "which", "thread", "trigger", "fork",
+         "bytes"});
+    RaisedFault& f = p->raised;
+    f.present = true;
+    f.kind = Str(n["kind"]);
+    using inject::Action;
+    const std::vector<std::pair<std::string, Action>> variants =
+        f.kind == "segfault"
+            ? std::vector<
+                  std::pair<std::string, Action>>{{"null_write",
+                                                   Action::kNullWrite},
+                                                  {"wild_pointer",
+                                                   Action::kWildPointer},
+                                                  {"stack_overflow",
+                                                   Action::kStackOverflow}}
+        : f.kind == "abort" ? std::vector<std::pair<std::string, Action>>{}
+        : f.kind == "heap_overwrite"
+            ? std::vector<
+                  std::pair<std::string, Action>>{{"overflow",
+                                                   Action::kHeapOverflow}}
+            : std::vector<std::pair<std::string, Action>>{
+                  {"busy", Action::kHangBusy}, {"sleep", Action::kHangSleep}};
+    f.action = variants.empty() ? Action::kAbort : variants[0].second;
+    f.variant = variants.empty() ? "" : variants[0].first;
+    if (auto v = n["variant"]) {
+      std::vector<std::string> names;
+      for (const auto& [name, a] : variants) names.push_back(name);
+      if (variants.empty()) Fail(v, "abort has no variant");
+      auto it = std::find_if(variants.begin(), variants.end(),
+                             [&](const auto& x) { return x.first == Str(v); });
+      if (it == variants.end())
+        Fail(v,
+             absl::StrCat("unknown ", f.kind, " variant '", Str(v),
+                          "'; expected one of: ", absl::StrJoin(names, ", ")));
+      f.variant = it->first;
+      f.action = it->second;
+    }
+    f.role = Role(Required(n, "target", "a raised fault"), *p).name;
+    if (auto w = n["which"]) {
+      const std::string v = Str(w);
+      if (v == "first")
+        f.which = Which::kFirst;
+      else if (v == "random")
+        f.which = Which::kRandom;
+      else if (v == "all")
+        f.which = Which::kAll;
+      else
+        f.which = Which::kIndex, f.index = Int(w, 0, 1023, "which (an index)");
+    }
+    if (auto v = n["thread"]) {
+      f.thread = Str(v);
+      if (f.thread.empty() || f.thread.size() > 15)
+        Fail(v,
+             "thread is a thread-name prefix of 1 to 15 bytes (Linux "
+             "thread names are at most 15)");
+    }
+    if (auto v = n["fork"]) {
+      if (Str(v) != "reset" && Str(v) != "inherit")
+        Fail(v,
+             "fork is 'reset' (a forked child counts from 0) or "
+             "'inherit' (it goes on from its parent's count)");
+      f.fork = Str(v) == "inherit" ? inject::ForkMode::kInherit
+                                   : inject::ForkMode::kReset;
+    }
+    if (auto v = n["bytes"]) {
+      if (f.kind != "heap_overwrite")
+        Fail(v, "bytes applies to heap_overwrite only");
+      f.bytes = Int(v, 1, 4096, "bytes");
+    }
+    const YAML::Node t = Required(n, "trigger", "a raised fault");
+    Map(t, "the trigger", {"call", "after_calls", "random_calls", "after_ms"});
+    if (auto v = t["call"]) {
+      std::vector<std::string> names;
+      for (int c = 1; c < int(inject::Call::kCount); ++c) {
+        names.push_back(inject::CallName(inject::Call(c)));
+        if (Str(v) == names.back()) f.call = inject::Call(c);
+      }
+      if (f.call == inject::Call::kAny)
+        Fail(v, absl::StrCat(
+                    "unknown call '", Str(v),
+                    "'; the injector counts: ", absl::StrJoin(names, ", ")));
+    }
+    if (t["after_calls"] && t["random_calls"])
+      Fail(t, "a trigger has after_calls or random_calls, not both");
+    if (auto v = t["after_calls"])
+      f.after_calls = Int(v, 1, 1000000000, "after_calls");
+    if (auto v = t["random_calls"])
+      f.random_calls = Int(v, 1, 1000000000, "random_calls");
+    if (auto v = t["after_ms"]) {
+      f.after_ms = Int(v, 0, 600000, "after_ms");
+      if (f.after_ms >= s.deadline_ms)
+        Fail(v, absl::StrCat("after_ms must be below the deadline (",
+                             s.deadline_ms, " ms)"));
+    }
+    if (!t["after_calls"] && !t["random_calls"] && !t["after_ms"])
+      Fail(t,
+           "a raised fault's trigger needs after_calls, random_calls or "
+           "after_ms (with call: the Nth call of it, or the first one "
+           "after the time)");
+    if ((f.after_calls || f.random_calls) && !t["call"])
+      Fail(t,
+           "after_calls and random_calls count a call: add call: (one "
+           "of accept, read, write, send, recv, malloc, connect)");
+    if (f.action == Action::kHeapOverflow && f.call != inject::Call::kMalloc)
+      Fail(n["kind"],
+           "heap_overwrite overruns the block a malloc call just "
+           "returned: its trigger needs call: malloc");
   }
 
   Compare Cmp(const YAML::Node& n) {

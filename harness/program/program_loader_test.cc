@@ -55,6 +55,52 @@ TEST(ProgramLoaderTest, RefusesWithAPosition) {
             std::string::npos);
 }
 
+TEST(ProgramLoaderTest, LoadsListenSocketsAndRefusesBadOnes) {
+  absl::StatusOr<Scenario> s = LoadScenarioText(
+      "name: p\nprogram:\n  command: [srv]\n"
+      "  listen: [{name: http, tcp: '127.0.0.1:${port}'},"
+      " {name: admin, tcp: '127.0.0.1:${port2}'}]\n",
+      "t.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->program->listen.size(), 2u);
+  EXPECT_EQ(s->program->listen[1].name, "admin");
+  EXPECT_EQ(s->program->listen[1].address, "127.0.0.1:${port2}");
+  EXPECT_EQ(Error("name: p\nprogram:\n  command: [x]\n"
+                  "  listen: [{name: a, tcp: '0.0.0.0:80'}]\n"),
+            "t.yaml:4:27: error: expected 127.0.0.1:PORT (loopback only), "
+            "got '0.0.0.0:80'");
+  EXPECT_NE(Error("name: p\nprogram:\n  command: [x]\n"
+                  "  listen: [{name: a, tcp: '127.0.0.1:1'},"
+                  " {name: a, tcp: '127.0.0.1:2'}]\n")
+                .find("two listen sockets named 'a'"),
+            std::string::npos);
+  EXPECT_NE(Error("name: p\nprogram:\n  command: [x]\n"
+                  "  listen: [{name: 'a:b', tcp: '127.0.0.1:1'}]\n")
+                .find("letters, digits"),
+            std::string::npos);  // ':' separates LISTEN_FDNAMES
+  EXPECT_NE(Error("name: p\nprogram:\n  command: [x]\n  listen: []\n")
+                .find("1 to 16 sockets"),
+            std::string::npos);
+}
+
+TEST(ProgramLoaderTest, FilesNeedARelativeNameAndAnExistingTemplate) {
+  EXPECT_EQ(Error("name: p\nprogram:\n  command: [x]\n"
+                  "  files: {../x.conf: /etc/hostname}\n"),
+            "t.yaml:4:11: error: a file name is a relative path under ${tmp} "
+            "(letters, digits, . _ - /, no '..'), got '../x.conf'");
+  EXPECT_NE(Error("name: p\nprogram:\n  command: [x]\n"
+                  "  files: {x.conf: /no/such/template}\n")
+                .find("template '/no/such/template' is not a file"),
+            std::string::npos);
+  absl::StatusOr<Scenario> s = LoadScenarioText(
+      "name: p\nprogram:\n  command: [x]\n"
+      "  files: {conf/x.conf: /etc/hostname}\n",
+      "t.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->program->files.size(), 1u);
+  EXPECT_EQ(s->program->files[0].name, "conf/x.conf");
+}
+
 TEST(ProgramLoaderTest, ExpandsTrialVariables) {
   TrialVars v{{4000, 4001}, "/tmp/t", "/bin", "/s"};
   EXPECT_EQ(ExpandVars("${bin}/x --port ${port} --admin ${port2} ${tmp}", v),

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "workers/inject/inject_board.h"
+
 namespace faultlab::program {
 
 enum class ReadyKind { kNone, kTcp, kHttp, kLine, kFile };
@@ -31,6 +33,21 @@ struct RoleRule {
   std::string argv;       // substring of the command line, "" = any
   std::string parent;     // the parent's role; "none" = the launched one
   bool launched = false;  // parent: none (the process faultlab started)
+};
+
+// A listening socket faultlab opens and hands to the program at descriptor
+// 3 + its index, the way systemd's socket activation does
+// (harness/program/socket_activation.h).
+struct ListenSocket {
+  std::string name;     // its LISTEN_FDNAMES entry
+  std::string address;  // 127.0.0.1:PORT, ${port} expanded per trial
+};
+
+// A file written to ${tmp}/name before the program starts: the template
+// at `source` with ${port}, ${tmp}, ... filled in (trial_files.h).
+struct TrialFile {
+  std::string name;    // relative to ${tmp}, no ".."
+  std::string source;  // the template's path, absolute or ${scenario_dir}/...
 };
 
 enum class ProbeKind { kTcp, kHttp, kCommand };
@@ -71,6 +88,27 @@ struct SignalFault {
   uint32_t resume_after_ms = 0;  // SIGSTOP: SIGCONT this long after
 };
 
+// A fault raised from inside the program by the injector library faultlab
+// preloads (workers/inject/): in a process of `role` chosen by `which`, by
+// a thread whose name starts with `thread` (any thread if empty), at the
+// `after_calls`-th counted `call` and/or `after_ms` from ready. Exclusive
+// with a signal fault.
+struct RaisedFault {
+  bool present = false;
+  std::string kind, variant;  // as written: segfault/null_write, hang/busy
+  inject::Action action = inject::Action::kNullWrite;
+  std::string role;
+  Which which = Which::kFirst;
+  uint32_t index = 0;  // kIndex
+  std::string thread;  // thread-name prefix, at most 15 bytes
+  inject::Call call = inject::Call::kAny;
+  uint64_t after_calls = 0;   // 0: no count
+  uint64_t random_calls = 0;  // > 0: after_calls drawn in [1, this]
+  uint64_t after_ms = 0;
+  inject::ForkMode fork = inject::ForkMode::kReset;
+  uint32_t bytes = 64;  // heap_overwrite
+};
+
 // Facts about a role, each checked when given.
 struct RoleExpect {
   std::map<std::string, bool> facts;  // crashed, exited, survived, respawned
@@ -107,9 +145,12 @@ struct ProgramSpec {
   std::string cwd;
   Readiness ready;
   std::vector<RoleRule> roles;
+  std::vector<ListenSocket> listen;  // socket activation, in fd order
+  std::vector<TrialFile> files;      // written to ${tmp} per trial
   std::vector<Probe> probes;
   std::vector<Client> clients;
   SignalFault fault;
+  RaisedFault raised;
   std::optional<ProgramExpect> expect;
   std::string scenario_dir;  // the scenario file's directory, absolute
 };

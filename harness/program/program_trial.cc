@@ -21,6 +21,8 @@
 #include "harness/errno_status.h"
 #include "harness/program/program_launcher.h"
 #include "harness/program/program_spec.h"
+#include "harness/program/socket_activation.h"
+#include "harness/program/trial_files.h"
 #include "harness/unique_fd.h"
 #include "workers/scoreboard.h"
 
@@ -142,6 +144,7 @@ class Trial {
   bool Ready();
   bool Triggered(uint64_t now);
   void Fire(uint64_t now);
+  void Raised(uint64_t now);
   void Teardown();
 
   const Scenario& s_;
@@ -153,6 +156,7 @@ class Trial {
   std::unique_ptr<ProcessTracker> tracker_;
   std::unique_ptr<ProbeSet> probes_;
   std::unique_ptr<ClientSet> clients_;
+  std::unique_ptr<Injection> injection_;  // a raised fault's
   UniqueFd out_, err_;
   std::string token_;
   bool torn_down_ = false;
@@ -177,6 +181,8 @@ absl::Status Trial::Start() {
   vars_.ports = FreePorts(4);
   if (vars_.ports.size() < 4)
     return absl::InternalError("cannot pick free loopback ports");
+  if (absl::Status st = WriteTrialFiles(spec_.files, vars_); !st.ok())
+    return st;
   out_.reset(memfd_create("faultlab-prog-stdout", MFD_CLOEXEC));
   err_.reset(memfd_create("faultlab-prog-stderr", MFD_CLOEXEC));
   if (!out_ || !err_) return ErrnoStatus("memfd_create", "program output");
@@ -192,9 +198,27 @@ absl::Status Trial::Start() {
   for (const auto& [k, v] : spec_.env)
     sp.env.push_back(absl::StrCat(k, "=", ExpandVars(v, vars_)));
   sp.env.push_back(absl::StrCat("FAULTLAB_TRIAL=", token_));
+  if (spec_.raised.present) {
+    std::string path;
+    for (const std::string& e : sp.env)
+      if (e.rfind("PATH=", 0) == 0) path = e.substr(5);
+    absl::StatusOr<std::unique_ptr<Injection>> in = Injection::Create(
+        spec_.raised, vars_.tmp, env_.bin_dir + "/" + inject::kInjectLibrary,
+        ResolveExecutable(sp.argv[0], path), obs_.seed);
+    if (!in.ok()) return in.status();
+    injection_ = *std::move(in);
+    injection_->AddToEnv(&sp.env);
+  }
   sp.cwd = ExpandVars(spec_.cwd, vars_);
   sp.stdout_fd = out_.get();
   sp.stderr_fd = err_.get();
+  // Socket activation: ours close when Start returns, once the program has
+  // its own copies.
+  obs_.listen = spec_.listen;
+  for (ListenSocket& l : obs_.listen) l.address = ExpandVars(l.address, vars_);
+  absl::StatusOr<std::vector<UniqueFd>> listeners = OpenListeners(obs_.listen);
+  if (!listeners.ok()) return listeners.status();
+  HandOver(obs_.listen, *listeners, &sp);
   ready_ = spec_.ready;
   ready_.target = ExpandVars(ready_.target, vars_);
 
@@ -260,6 +284,8 @@ void Trial::WaitReady() {
   for (;;) {
     if (Ready()) {
       obs_.ready_ns = MonotonicNs();
+      if (injection_)
+        injection_->SetReady(obs_.ready_ns, tracker_->processes());
       return;
     }
     // A daemon's parents exit as it forks: its orphan reaches the
@@ -337,6 +363,20 @@ void Trial::Fire(uint64_t now) {
   if (!r.fired) r.note = "pidfd_send_signal failed";
 }
 
+// A raised fault fires inside the program; the supervisor chooses the
+// target as its role appears and learns of the firing from the board.
+void Trial::Raised(uint64_t now) {
+  injection_->Update(tracker_->processes(), now);
+  uint64_t t_ns = 0;
+  int pid = 0;
+  if (obs_.fault.fired || !injection_->Fired(&t_ns, &pid)) return;
+  obs_.fault.fired = true;
+  obs_.fault.fired_ns = t_ns;
+  auto& procs = tracker_->processes();
+  for (size_t i = 0; i < procs.size(); ++i)
+    if (procs[i].pid == pid) obs_.fault.targets = {int(i)};
+}
+
 void Trial::Watch() {
   if (!obs_.ready_ns || obs_.interrupted) return;
   probes_ = std::make_unique<ProbeSet>([&] {
@@ -361,6 +401,7 @@ void Trial::Watch() {
       attempted = true;
       Fire(now);
     }
+    if (injection_) Raised(now);
     const FaultRecord& r = obs_.fault;
     if (r.fired && spec_.fault.resume_after_ms && !r.resumed_ns &&
         now >= r.fired_ns + uint64_t(spec_.fault.resume_after_ms) * 1'000'000) {
@@ -413,6 +454,10 @@ ProgramObservation Trial::Finish() {
   }
   if (out_) obs_.stdout_text = ReadTail(out_.get());
   if (err_) obs_.stderr_text = ReadTail(err_.get());
+  if (injection_) {
+    Raised(MonotonicNs());  // fired in the last tick
+    obs_.inject = injection_->Observe();
+  }
   for (TrackedProcess& p : tracker_->processes()) {
     p.pidfd.reset();
     obs_.processes.push_back(std::move(p));

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "harness/program/clients.h"
+#include "harness/program/injection.h"
 #include "harness/program/probes.h"
 #include "harness/program/process_tracker.h"
 #include "harness/scenario.h"
@@ -36,18 +37,21 @@ struct ProgramObservation {
   uint64_t seed = 0;
   uint64_t launch_ns = 0, ready_ns = 0, end_ns = 0;  // ready_ns 0: never
   std::string ready_error;
-  std::vector<TrackedProcess> processes;                   // pidfds closed
+  std::vector<ListenSocket> listen;       // handed over, addresses expanded
+  std::vector<TrackedProcess> processes;  // pidfds closed
   std::vector<std::vector<ProbeEvent>> probes;             // per spec probe
   std::vector<std::string> probe_targets, client_targets;  // expanded
   std::vector<Session> sessions;
   FaultRecord fault;
-  std::string stdout_text, stderr_text;  // their last 16 KiB
+  std::optional<InjectObservation> inject;  // a raised fault's board
+  std::string stdout_text, stderr_text;     // their last 16 KiB
   bool interrupted = false;
   bool deadline_hit = false;
 };
 
 struct ProgramRunEnv {
-  std::string bin_dir;  // where faultlab-reaper and shipped servers live
+  std::string bin_dir;  // where faultlab-reaper, libfaultlab-inject.so and
+                        // shipped servers live
   int signal_fd = -1;   // the supervisor's SIGINT/SIGTERM/SIGHUP
   std::atomic<bool>* stop = nullptr;  // shared with every trial in flight
   int tick_ms = 5;

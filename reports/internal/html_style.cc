@@ -80,6 +80,10 @@ border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:
 .tl .ev{fill:#fff;stroke:#1c5fb8;stroke-width:1.4}
 .tl .evbad{fill:#fff;stroke:#9c36b5;stroke-width:1.6}
 .tl .hang{stroke:#f59f00;stroke-width:1.2;stroke-dasharray:2 2}
+.tl .band{font-weight:600;font-size:10.5px;fill:var(--muted)}
+.tl text.small{font-size:7.5px}
+.tl .pbar{fill:var(--c)}
+.tl .rec{--c:#1c5fb8}
 details{border-top:1px solid var(--line);padding:5px 0}
 details>summary{cursor:pointer;font-size:.88rem;color:#343a40}
 details>summary b{font-weight:600}
@@ -103,6 +107,10 @@ p.rate{margin:0 0 6px;font-size:.9rem}
 .sbar{display:flex;height:12px;border-radius:3px;overflow:hidden;background:#e9ecef}
 .sbar i{display:block;height:100%;background:var(--c);-webkit-print-color-adjust:exact;print-color-adjust:exact}
 ul.replay{margin:0 0 8px;padding-left:18px}
+.summary .sdist{display:inline-grid;grid-template-columns:minmax(0,max-content) minmax(48px,96px);gap:2px 6px;
+align-items:center;vertical-align:middle;margin-right:4px}
+.summary .sdn{font-size:.72rem;color:var(--muted);overflow-wrap:anywhere;white-space:normal}
+.summary .sbar{height:9px}
 details.trial>summary{font-size:.85rem}
 p.sub{font-size:.82rem;margin:2px 0 4px}
 .details td.o{color:var(--ink);font-weight:600}
@@ -118,6 +126,7 @@ th,td{padding:5px 6px}
 .summary td:first-child{grid-column:1/3;padding-top:8px;font-weight:600}
 .summary td.verdict{grid-column:1/3;white-space:normal;padding-bottom:8px}
 .summary td.ph{white-space:normal}.summary .blast{white-space:nowrap}
+.summary .sdist{display:grid;margin:2px 0}
 .summary td.ph::before{content:attr(data-label);display:block;font-size:.7rem;color:var(--muted)}
 .tl svg{min-width:460px}
 .tl text{font-size:13px}

@@ -1,4 +1,4 @@
-// html_report_test.mjs REPORT.html SHOT.png [--json RESULT.json] [--expect TEXT]...
+// html_report_test.mjs REPORT.html SHOT.png [--json RESULT.json]... [--expect TEXT]...
 //                      [--mobile SHOT390.png]
 // Opens a faultlab HTML report in headless Chromium (/usr/bin/chromium, or
 // $CHROMIUM) with a fresh profile and fails when the page makes any request
@@ -19,15 +19,15 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
                '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function parseArgs(argv) {
-  const opts = { expect: [], json: null, mobile: null, positional: [] };
+  const opts = { expect: [], json: [], mobile: null, positional: [] };
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i] === '--expect') opts.expect.push(argv[++i]);
-    else if (argv[i] === '--json') opts.json = argv[++i];
+    else if (argv[i] === '--json') opts.json.push(argv[++i]);
     else if (argv[i] === '--mobile') opts.mobile = argv[++i];
     else opts.positional.push(argv[i]);
   }
   if (opts.positional.length !== 2 || opts.expect.includes(undefined) ||
-      opts.json === undefined || opts.mobile === undefined) {
+      opts.json.includes(undefined) || opts.mobile === undefined) {
     console.error('usage: html_report_test.mjs REPORT.html SHOT.png [--json RESULT.json] ' +
                   '[--expect TEXT]... [--mobile SHOT390.png]');
     process.exit(2);
@@ -129,7 +129,7 @@ const opts = parseArgs(process.argv.slice(2));
 const [report, shot] = opts.positional.map((p) => resolve(p));
 const url = pathToFileURL(report).href;
 const expected = [...opts.expect];
-if (opts.json) expected.push(...expectationsFrom(JSON.parse(readFileSync(opts.json, 'utf8'))));
+for (const j of opts.json) expected.push(...expectationsFrom(JSON.parse(readFileSync(j, 'utf8'))));
 
 const failures = [];
 const profile = mkdtempSync(join(tmpdir(), 'faultlab-chromium-'));

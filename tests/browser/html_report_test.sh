@@ -1,5 +1,5 @@
 #!/bin/sh
-# html_report_test.sh REPORT.html SHOT.png [--json RESULT.json] [--expect TEXT]...
+# html_report_test.sh REPORT.html SHOT.png [--json RESULT.json]... [--expect TEXT]...
 #                     [--mobile SHOT390.png]
 # Browser check of a faultlab HTML report; see html_report_test.mjs. Needs
 # Chromium (Debian package chromium, or $CHROMIUM) and `npm ci` in this folder.

@@ -1,0 +1,78 @@
+// A small real program for the injector's end-to-end tests, built twice:
+// inject-subject (dynamic) and inject-subject-(-static, which no
+// LD_PRELOAD can reach).
+//   serve   two threads, "pump-a" and "pump-b", each malloc, write to
+//           /dev/null and free every 2 ms; prints "ready"
+//   fork K  writes K times, forks a child ("child") that waits 300 ms,
+//           writes 5 times 5 ms apart and then waits; prints "ready"
+// Both run until they are killed.
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace {
+
+int g_null = -1;
+
+void SleepMs(int ms) {
+  struct timespec ts = {ms / 1000, long(ms % 1000) * 1000000L};
+  nanosleep(&ts, nullptr);
+}
+
+[[gnu::noinline]] void Pump(void) {
+  char* block = static_cast<char*>(malloc(24));
+  memset(block, 'x', 24);
+  if (write(g_null, block, 24) < 0) _exit(3);
+  free(block);
+}
+
+void* PumpThread(void* name) {
+  pthread_setname_np(pthread_self(), static_cast<const char*>(name));
+  for (;;) {
+    Pump();
+    SleepMs(2);
+  }
+  return nullptr;
+}
+
+int Serve(void) {
+  pthread_t a, b;
+  pthread_create(&a, nullptr, PumpThread, const_cast<char*>("pump-a"));
+  pthread_create(&b, nullptr, PumpThread, const_cast<char*>("pump-b"));
+  fputs("ready\n", stdout);
+  fflush(stdout);
+  for (;;) pause();
+}
+
+int Fork(int k) {
+  for (int i = 0; i < k; ++i)
+    if (write(g_null, "p", 1) < 0) return 3;
+  pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_NAME, "child");
+    SleepMs(300);
+    for (int i = 0; i < 5; ++i) {
+      if (write(g_null, "c", 1) < 0) _exit(3);
+      SleepMs(5);
+    }
+    for (;;) pause();
+  }
+  fputs("ready\n", stdout);
+  fflush(stdout);
+  for (;;) pause();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  g_null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (argc == 2 && strcmp(argv[1], "serve") == 0) return Serve();
+  if (argc == 3 && strcmp(argv[1], "fork") == 0) return Fork(atoi(argv[2]));
+  fprintf(stderr, "usage: %s serve | fork K\n", argv[0]);
+  return 2;
+}
