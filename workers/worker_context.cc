@@ -15,6 +15,11 @@ thread_local WorkerContext* g_current = nullptr;
 
 WorkerContext* WorkerContext::Current() { return g_current; }
 
+// A thread that outlives its worker (a test's) has no worker from then on.
+WorkerContext::~WorkerContext() {
+  if (g_current == this) g_current = nullptr;
+}
+
 WorkerContext::WorkerContext(Scoreboard* sb, int index)
     : sb_(sb), index_(index), slot_(&sb->workers[index]) {
   g_current = this;

@@ -14,6 +14,9 @@ namespace faultlab {
 class WorkerContext {
  public:
   WorkerContext(Scoreboard* sb, int index);
+  ~WorkerContext();
+  WorkerContext(const WorkerContext&) = delete;
+  WorkerContext& operator=(const WorkerContext&) = delete;
 
   // Heartbeat, and fires a time-triggered fault when due. Call often.
   void Tick();

@@ -152,11 +152,24 @@ std::optional<std::string> Port::Receive(int timeout_ms) {
   if (r == IoResult::kTimeout) timed_out_ = true;
   if (r == IoResult::kCorrupt) corrupt_ = true;
   if (r != IoResult::kOk) return std::nullopt;
-  if (h.seq != p.expect_seq_) {
+  // The checks a built-in sink makes (workers/roles.cc), with the same
+  // events: the payload against its checksum, then the sequence.
+  const uint64_t expected = p.expect_seq_;
+  p.expect_seq_ = h.seq + 1;
+  WorkerContext* w = WorkerContext::Current();
+  const int ch = p.end_->channel();
+  if (Checksum(p.buf_.get(), h.length) != h.checksum) {
+    if (w) w->Event(EventKind::kChecksumError, ch, p.end_->Queued(), h.seq);
     corrupt_ = true;
     return std::nullopt;
   }
-  ++p.expect_seq_;
+  if (h.seq != expected) {
+    if (w)
+      w->Event(EventKind::kSequenceError, ch, p.end_->Queued(),
+               int64_t(h.seq) - int64_t(expected));
+    corrupt_ = true;
+    return std::nullopt;
+  }
   return std::string(reinterpret_cast<const char*>(p.buf_.get()), h.length);
 }
 
