@@ -17,6 +17,7 @@ PACKAGES=(
   # (scenarios/nginx_worker_segfault.yaml, redis_segfault.yaml,
   # lighttpd_socket_activation.yaml); redis-tools brings redis-cli.
   nginx redis-server redis-tools lighttpd
+  clang libclang-rt-14-dev
 )
 # Node.js may come from elsewhere (with its own npm); only add Debian's when
 # there is none, since Debian's npm conflicts with such a nodejs.

@@ -33,6 +33,7 @@
 #include "harness/program/program_spec.h"
 #include "harness/program/program_trial.h"
 #include "harness/progress.h"
+#include "harness/report_input.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
 #include "harness/scenario_loader.h"
@@ -776,34 +777,33 @@ int RunCommand(const RunOptions& opts) {
   return run.passed() ? 0 : 1;
 }
 
+std::string ValidateLine(const Scenario& s) {
+  if (s.program)
+    return absl::StrCat(s.file, ": ok (program ", s.program->argv[0], ", ",
+                        s.program->roles.size(), " roles, ",
+                        s.program->probes.size(), " probes, ",
+                        s.program->clients.size(), " clients)\n");
+  std::vector<std::string> faults;
+  for (const Fault& x : s.faults)
+    faults.push_back(
+        absl::StrCat(FaultKindName(x.kind), " in ", s.workers[x.target].name));
+  std::string line = absl::StrCat(
+      s.file, ": ok (", s.workers.size(), " workers, ", s.channels.size(),
+      " channels, ",
+      faults.empty() ? "no fault"
+                     : absl::StrCat(faults.size() == 1 ? "fault " : "faults ",
+                                    absl::StrJoin(faults, ", ")),
+      ", placements");
+  for (const PlacementSpec& p : s.placements)
+    absl::StrAppend(&line, " ", p.name);
+  return line + ")\n";
+}
+
 int ValidateCommand(const std::vector<std::string>& inputs,
                     const std::string& worker_exe) {
   std::vector<Scenario> scenarios;
   int rc = LoadScenarios(inputs, worker_exe, &scenarios) ? 0 : 2;
-  for (const Scenario& sc : scenarios) {
-    const Scenario* s = &sc;
-    const std::string& f = sc.file;
-    if (s->program) {
-      std::cout << f << ": ok (program " << s->program->argv[0] << ", "
-                << s->program->roles.size() << " roles, "
-                << s->program->probes.size() << " probes, "
-                << s->program->clients.size() << " clients)\n";
-      continue;
-    }
-    std::vector<std::string> faults;
-    for (const Fault& x : s->faults)
-      faults.push_back(absl::StrCat(FaultKindName(x.kind), " in ",
-                                    s->workers[x.target].name));
-    std::cout << f << ": ok (" << s->workers.size() << " workers, "
-              << s->channels.size() << " channels, "
-              << (faults.empty()
-                      ? "no fault"
-                      : absl::StrCat(faults.size() == 1 ? "fault " : "faults ",
-                                     absl::StrJoin(faults, ", ")))
-              << ", placements";
-    for (const PlacementSpec& p : s->placements) std::cout << " " << p.name;
-    std::cout << ")\n";
-  }
+  for (const Scenario& s : scenarios) std::cout << ValidateLine(s);
   return rc;
 }
 
@@ -820,54 +820,45 @@ int ReportCommand(const std::vector<std::string>& json_paths,
   }
   std::vector<nlohmann::json> docs;
   for (const std::string& path : json_paths) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) {
       std::cerr << path << ": error: cannot open\n";
       return 2;
     }
-    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("schema") ||
-        !j["schema"].is_string() || j["schema"] != "faultlab.result/1") {
-      std::cerr << path
-                << ": error: expected a faultlab.result/1 JSON document\n";
+    std::ostringstream text;
+    text << in.rdbuf();  // an empty file reads as "", refused below
+    absl::StatusOr<nlohmann::json> doc = ParseResultDocument(text.str(), path);
+    if (!doc.ok()) {
+      std::cerr << doc.status().message() << "\n";
       return 2;
     }
-    docs.push_back(std::move(j));
+    docs.push_back(*std::move(doc));
   }
-  nlohmann::json j;
-  try {
-    if (docs.size() == 1) {
-      j = std::move(docs[0]);  // re-rendered as it is, byte for byte
-    } else {
-      absl::StatusOr<nlohmann::json> merged = MergeResults(docs, json_paths);
-      if (!merged.ok()) {
-        std::cerr << merged.status().message() << "\n";
-        return 2;
-      }
-      j = *std::move(merged);
-    }
-    if (!out_json.empty() &&
-        !WriteFileAtomic(
-            out_json,
-            j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                "\n"))
-      return 2;
-    if (!html_path.empty() &&
-        !WriteFileAtomic(html_path, reports::RenderHtml(j)))
-      return 2;
-    if (!junit_path.empty() &&
-        !WriteFileAtomic(junit_path, reports::RenderJunit(j)))
-      return 2;
-    if (html_path.empty() && junit_path.empty() && out_json.empty())
-      for (const auto& s : j["scenarios"])
-        std::cout << reports::RenderConsole(s);
-  } catch (const nlohmann::json::exception& e) {
-    std::cerr << json_paths[0] << ": error: malformed result: " << e.what()
-              << "\n";
+  const size_t inputs = docs.size();
+  absl::StatusOr<nlohmann::json> j =
+      CombineResults(std::move(docs), json_paths);
+  if (!j.ok()) {
+    std::cerr << j.status().message() << "\n";
     return 2;
   }
+  absl::StatusOr<RenderedReport> out = RenderReport(
+      *j,
+      {.json = !out_json.empty(),
+       .html = !html_path.empty(),
+       .junit = !junit_path.empty(),
+       .console = html_path.empty() && junit_path.empty() && out_json.empty()},
+      json_paths[0]);
+  if (!out.ok()) {
+    std::cerr << out.status().message() << "\n";
+    return 2;
+  }
+  if (!out_json.empty() && !WriteFileAtomic(out_json, out->json)) return 2;
+  if (!html_path.empty() && !WriteFileAtomic(html_path, out->html)) return 2;
+  if (!junit_path.empty() && !WriteFileAtomic(junit_path, out->junit)) return 2;
+  std::cout << out->console;
   // A merge exits as the unsharded run would have: 1 when a verdict failed.
-  if (docs.size() > 1 && !j.value("passed", false)) return 1;
+  const auto passed = j->find("passed");
+  if (inputs > 1 && !(passed != j->end() && *passed == true)) return 1;
   return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "harness/outcome.h"
 #include "harness/output_files.h"
+#include "harness/scenario.h"
 
 namespace faultlab {
 
@@ -60,6 +61,8 @@ int RunCommand(const RunOptions& opts);
 // checked against its host too (`host:`, or worker_exe).
 int ValidateCommand(const std::vector<std::string>& inputs,
                     const std::string& worker_exe);
+// The line `faultlab validate` prints for a scenario it accepted.
+std::string ValidateLine(const Scenario& s);
 int ListCommand();
 // Re-renders one result, or merges several (the shards of one run) into
 // the result the unsharded run would have had, then renders it; `out_json`

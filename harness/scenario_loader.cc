@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -1186,6 +1187,13 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
     return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
                                                    ":", e.mark.column + 1,
                                                    ": error: ", e.message));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's guard against a stack overflow says only "bad file".
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ":", e.mark.line + 1, ":", e.mark.column + 1, ": error: nested ",
+        e.depth(),
+        " levels deep here; a scenario needs a handful (is a bracket or a "
+        "'- ' repeated?)"));
   } catch (const YAML::Exception& e) {
     return absl::InvalidArgumentError(
         absl::StrCat(file, ":", e.mark.line + 1, ":", e.mark.column + 1,

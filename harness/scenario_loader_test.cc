@@ -740,5 +740,26 @@ TEST(ScenarioLoaderTest, InputIsCappedAtOneMebibyte) {
             std::string::npos);
 }
 
+// Nesting deep enough to overflow a recursive parser's stack is refused with
+// a position and a reason, not yaml-cpp's bare "bad file".
+TEST(ScenarioLoaderTest, DeepNestingIsRefusedWithAReason) {
+  const int n = 100000;
+  const std::string flow =
+      "name: x\nworkers: " + std::string(n, '[') + std::string(n, ']') + "\n";
+  std::string block = "name: x\nworkers:\n";
+  for (int i = 0; i < n; ++i) block += "- ";
+  block += "x\n";
+  std::string maps = "name: x\nworkers: ";
+  for (int i = 0; i < n; ++i) maps += "{a: ";
+  maps += "1" + std::string(n, '}') + "\n";
+  for (const std::string& text : {flow, block, maps}) {
+    const std::string e = ErrorOf(text);
+    EXPECT_TRUE(e.starts_with("x.yaml:")) << e;
+    EXPECT_NE(e.find(" levels deep here; a scenario needs a handful"),
+              std::string::npos)
+        << e;
+  }
+}
+
 }  // namespace
 }  // namespace faultlab

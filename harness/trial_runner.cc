@@ -180,8 +180,9 @@ absl::Status Trial::Start() {
   if (!crash_notify_) return ErrnoStatus("eventfd", "crash notification");
   obs_.start_ns = MonotonicNs();
   sb->header.epoch_ns = obs_.start_ns;
+  std::vector<SpawnRequest> reqs;
   for (const std::vector<int>& group : obs_.plan.processes) {
-    SpawnRequest req;
+    SpawnRequest& req = reqs.emplace_back();
     req.exe = s_.host_path.empty() ? opts_.worker_exe : s_.host_path;
     std::string list;
     for (int w : group) absl::StrAppend(&list, list.empty() ? "" : ",", w);
@@ -196,22 +197,27 @@ absl::Status Trial::Start() {
         req.fds.push_back({channels[c].end[end].get(), ChannelFd(c, end)});
       }
     }
-    req.pgid = pgid_;
+    req.pgid = 0;  // the first leads the trial's group; the others join it
     req.stdout_fd = stderr_.get();
     req.stderr_fd = stderr_.get();
+  }
+  // All of the trial's subjects in one go (the fork server takes them back
+  // to back).
+  absl::StatusOr<std::vector<pid_t>> pids =
+      launcher_->SpawnAll(std::move(reqs));
+  if (!pids.ok()) return pids.status();
+  for (size_t i = 0; i < pids->size(); ++i) {
     ProcessRecord rec;
-    rec.workers = group;
-    absl::StatusOr<pid_t> pid = launcher_->Spawn(req);
-    if (!pid.ok()) return pid.status();
-    rec.pid = *pid;
-    if (pgid_ == 0) pgid_ = *pid;
-    int pfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
-    if (pfd < 0) {
-      obs_.processes.push_back(rec);
-      return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
-    }
-    pidfds_.emplace_back(pfd);
+    rec.workers = obs_.plan.processes[i];
+    rec.pid = (*pids)[i];
+    if (pgid_ == 0) pgid_ = rec.pid;
     obs_.processes.push_back(rec);
+  }
+  for (size_t i = 0; i < obs_.processes.size(); ++i) {
+    const pid_t pid = obs_.processes[i].pid;
+    int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (pfd < 0) return ErrnoStatus("pidfd_open", absl::StrCat(pid));
+    pidfds_.emplace_back(pfd);
   }
   // `channels` goes out of scope here: the supervisor holds no channel end,
   // so a reader sees EOF as soon as its writers are gone.

@@ -79,8 +79,9 @@ class Injection {
 
   // Adds FAULTLAB_INJECT and the library at the front of LD_PRELOAD.
   void AddToEnv(std::vector<std::string>* env) const;
-  // From now on the fault may fire; `random` picks its process among the
-  // role's live ones.
+  // From now on the fault may fire; calls are counted from here (a process
+  // started later counts from its start, or its parent's count); `random`
+  // picks its process among the role's live ones.
   void SetReady(uint64_t ready_ns, const std::vector<TrackedProcess>& procs);
   // Chooses targets among the role's processes as they appear (each tick).
   void Update(const std::vector<TrackedProcess>& procs, uint64_t now);

@@ -24,7 +24,7 @@ bool CoreSignal(int sig) {
 class Classifier {
  public:
   Classifier(const Scenario& s, const ProgramObservation& o, Symbolizer* sym)
-      : s_(s), spec_(*s.program), o_(o), sym_(sym) {}
+      : spec_(*s.program), o_(o), sym_(sym) {}
 
   TrialResult Run() {
     auto r = std::make_shared<ProgramResult>();
@@ -334,7 +334,6 @@ class Classifier {
     if (all_steady) r->probes_steady_ms = steady;
   }
 
-  const Scenario& s_;
   const ProgramSpec& spec_;
   const ProgramObservation& o_;
   Symbolizer* sym_;

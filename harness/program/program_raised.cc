@@ -115,9 +115,10 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
   x.fork = f.fork == inject::ForkMode::kInherit ? "inherit" : "reset";
   x.after_ms = f.after_ms;
   x.random_calls = f.random_calls > 0;
-  r->fault_signal = f.kind == "hang"       ? ""
-                    : f.kind == "segfault" ? "SIGSEGV"
-                                           : "SIGABRT";
+  r->fault_signal = f.kind == "segfault" ? "SIGSEGV"
+                    : f.kind == "abort" || f.kind == "heap_overwrite"
+                        ? "SIGABRT"
+                        : "";
   if (!o.inject) {
     r->raised = x;
     return;
@@ -174,12 +175,18 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
                       in.raised->thread, " (tid ", in.raised->tid, ")");
     }
   }
-  // No crash record (a hang, the program's own handler, a stack overflow
-  // on a thread without an alternate stack): the stack at the point.
-  if (!*crash && fired && in.raised) {
-    const InjectProcessRecord* rec = fired;
-    *crash = Stack(*in.raised, *rec, absl::StrCat(f.role, " ", rec->pid),
+  // The fired process died of a signal with no crash record (its own
+  // handler ran, or a stack overflow on a thread without an alternate
+  // stack): its stack is the firing thread's at the point. A fault that
+  // kills nothing (a hang, a lock kept, a heap overrun not yet detected)
+  // is no crash.
+  for (size_t i = 0; i < o.processes.size() && !*crash && fired; ++i) {
+    const ProcessRow& row = r->processes[i];
+    if (RecordOf(in, o.processes[i]) != fired || !row.signal || !in.raised)
+      continue;
+    *crash = Stack(*in.raised, *fired, absl::StrCat(row.role, " ", row.pid),
                    ms(in.raised->t_ns), sym);
+    (*crash)->signal = *row.signal;
   }
   r->raised = x;
 }

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "reports/internal/json_view.h"
 #include "reports/internal/outcome.h"
+#include "reports/internal/program_text.h"
 #include "reports/internal/text.h"
 
 namespace faultlab::reports::internal {
@@ -369,11 +370,9 @@ std::string RenderProgramTimeline(const json& trial) {
   const json& fault = Field(prog, "fault");
   std::string marks;
   if (std::optional<double> t = Num(fault, "t_ms"))
-    VerticalLine(
-        f, *t, bottom, "fault",
-        absl::StrCat(Str(fault, "signal", "fault"), " sent (",
-                     Str(fault, "si_code", "SI_USER"), ") at ", FormatMs(t)),
-        &marks);
+    VerticalLine(f, *t, bottom, "fault",
+                 absl::StrCat(ProgramFaultLabel(prog), " at ", FormatMs(t)),
+                 &marks);
   if (std::optional<double> t = Num(fault, "resumed_ms"))
     VerticalLine(f, *t, bottom, "hang",
                  absl::StrCat("SIGCONT sent at ", FormatMs(t)), &marks);

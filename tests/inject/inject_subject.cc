@@ -1,10 +1,13 @@
 // A small real program for the injector's end-to-end tests, built twice:
-// inject-subject (dynamic) and inject-subject-(-static, which no
+// inject-subject (dynamic) and inject-subject-static (-static, which no
 // LD_PRELOAD can reach).
-//   serve   two threads, "pump-a" and "pump-b", each malloc, write to
-//           /dev/null and free every 2 ms; prints "ready"
-//   fork K  writes K times, forks a child ("child") that waits 300 ms,
-//           writes 5 times 5 ms apart and then waits; prints "ready"
+//   serve   two threads, "pump-a" and "pump-b", each mallocs two blocks,
+//           writes to /dev/null and frees them every 2 ms; prints "ready"
+//   locks   threads "lock-a" and "lock-b" each write under one shared
+//           mutex every 2 ms; prints "ready"
+//   fork K  prints "ready", writes K times 100 ms later, forks a child
+//           ("child") that waits 300 ms, writes 5 times 5 ms apart and
+//           then waits
 // Both run until they are killed.
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,10 +27,15 @@ void SleepMs(int ms) {
   nanosleep(&ts, nullptr);
 }
 
-[[gnu::noinline]] void Pump(void) {
+// A small block and a large one (past tcache, so it comes from the top
+// chunk): an overrun of either reaches a chunk header glibc checks.
+[[gnu::noinline]] void Pump() {
   char* block = static_cast<char*>(malloc(24));
+  char* big = static_cast<char*>(malloc(3000));
   memset(block, 'x', 24);
+  memset(big, 'y', 3000);
   if (write(g_null, block, 24) < 0) _exit(3);
+  free(big);
   free(block);
 }
 
@@ -40,7 +48,30 @@ void* PumpThread(void* name) {
   return nullptr;
 }
 
-int Serve(void) {
+pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+// Writes under one shared lock.
+void* LockThread(void* name) {
+  pthread_setname_np(pthread_self(), static_cast<const char*>(name));
+  for (;;) {
+    pthread_mutex_lock(&g_lock);
+    if (write(g_null, "l", 1) < 0) _exit(3);
+    pthread_mutex_unlock(&g_lock);
+    SleepMs(2);
+  }
+  return nullptr;
+}
+
+int Locks() {
+  pthread_t a, b;
+  pthread_create(&a, nullptr, LockThread, const_cast<char*>("lock-a"));
+  pthread_create(&b, nullptr, LockThread, const_cast<char*>("lock-b"));
+  fputs("ready\n", stdout);
+  fflush(stdout);
+  for (;;) pause();
+}
+
+int Serve() {
   pthread_t a, b;
   pthread_create(&a, nullptr, PumpThread, const_cast<char*>("pump-a"));
   pthread_create(&b, nullptr, PumpThread, const_cast<char*>("pump-b"));
@@ -50,6 +81,9 @@ int Serve(void) {
 }
 
 int Fork(int k) {
+  fputs("ready\n", stdout);
+  fflush(stdout);
+  SleepMs(100);  // counting starts at ready
   for (int i = 0; i < k; ++i)
     if (write(g_null, "p", 1) < 0) return 3;
   pid_t pid = fork();
@@ -62,8 +96,6 @@ int Fork(int k) {
     }
     for (;;) pause();
   }
-  fputs("ready\n", stdout);
-  fflush(stdout);
   for (;;) pause();
 }
 
@@ -73,6 +105,7 @@ int main(int argc, char** argv) {
   g_null = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (argc == 2 && strcmp(argv[1], "serve") == 0) return Serve();
   if (argc == 3 && strcmp(argv[1], "fork") == 0) return Fork(atoi(argv[2]));
-  fprintf(stderr, "usage: %s serve | fork K\n", argv[0]);
+  if (argc == 2 && strcmp(argv[1], "locks") == 0) return Locks();
+  fprintf(stderr, "usage: %s serve | locks | fork K\n", argv[0]);
   return 2;
 }

@@ -24,7 +24,9 @@
 //   under test), and the board says that it was there. Ours records, then
 //   lets the signal kill the process with its true status.
 // Known holes, not hidden: readv/writev/recvmsg/sendmsg, pread, calloc and
-// realloc, raw syscall() and statically linked libc are not counted.
+// realloc, raw syscall() and statically linked libc are not counted; a lock
+// kept is a pthread mutex (std::mutex included), not a rwlock, spinlock or
+// a futex of the program's own.
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
@@ -50,7 +52,11 @@
 #include "workers/inject/inject_board.h"
 
 extern "C" void* __libc_malloc(size_t);
-extern "C" void __libc_free(void*);
+// glibc's own unlock under its compat name, bound at link time: the
+// pthread_mutex_unlock wrapper needs no dlsym, even before the constructor.
+extern "C" int faultlab_real_mutex_unlock(pthread_mutex_t*);
+__asm__(
+    ".symver faultlab_real_mutex_unlock,__pthread_mutex_unlock@GLIBC_2.2.5");
 
 namespace faultlab::inject {
 namespace {
@@ -82,6 +88,8 @@ alignas(16) char g_alt_stack[64 * 1024];
 // The wrapper currently running in this thread (no counting inside our
 // own action path).
 __attribute__((tls_model("initial-exec"))) __thread bool t_busy = false;
+// kLockHeld fired in this thread: its next mutex unlock is dropped.
+__attribute__((tls_model("initial-exec"))) __thread bool t_keep_lock = false;
 
 uint64_t NowNs() {
   timespec ts;
@@ -317,6 +325,9 @@ uintptr_t UnmappedAddress() {
         timespec ts{1, 0};
         syscall(SYS_nanosleep, &ts, nullptr);
       }
+    case Action::kLockHeld:
+      t_keep_lock = true;  // the thread goes on, holding what it holds
+      break;
   }
 }
 
@@ -481,6 +492,17 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   Hit(Call::kConnect);
   return g_real.connect ? g_real.connect(fd, addr, len)
                         : int(syscall(SYS_connect, fd, addr, len));
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
+  using faultlab::inject::g_board;
+  using faultlab::inject::t_keep_lock;
+  if (__builtin_expect(t_keep_lock, false)) {
+    t_keep_lock = false;
+    if (g_board) g_board->fault_address = uint64_t(m);
+    return 0;  // never released
+  }
+  return faultlab_real_mutex_unlock(m);
 }
 
 void* malloc(size_t n) noexcept {

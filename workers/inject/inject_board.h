@@ -47,6 +47,8 @@ enum class Action : uint32_t {
   kHeapOverflow,   // overrun the malloc block just returned, past its end
   kHangBusy,       // the thread spins forever
   kHangSleep,      // the thread sleeps forever
+  kLockHeld,       // the thread's next pthread_mutex_unlock is dropped: the
+                   // lock it holds is never released
 };
 
 enum class ForkMode : uint32_t {
