@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <cstring>
 #include <memory>
@@ -123,6 +124,10 @@ void RunComponent(WorkerContext& w) {
     fprintf(stderr, "faultlab: this host has no component '%s'\n", want);
     _exit(2);
   }
+  RunComponentFn(w, fn);
+}
+
+void RunComponentFn(WorkerContext& w, ComponentFn fn) {
   ContextImpl impl(w);
   fn(impl.api_);
   if (w.slot().state.load() == WorkerState::kFinished) return;
@@ -217,6 +222,11 @@ void Context::ReportOk() {
   impl_->why_.clear();
 }
 
+void Context::ReportOk(std::string_view detail) {
+  impl_->end_ = EndReason::kCompleted;
+  impl_->why_ = std::string(detail);
+}
+
 void Context::ReportCorrupted(std::string_view reason) {
   impl_->end_ = EndReason::kCorrupted;
   impl_->why_ = reason.empty() ? "reported corrupted" : std::string(reason);
@@ -234,6 +244,18 @@ void Context::SetDigest(uint64_t digest) {
 void Context::RegisterState(void* data, size_t bytes) {
   (void)bytes;
   impl_->w_.slot().heap_addr.store(reinterpret_cast<uint64_t>(data));
+}
+
+void Context::Sleep(uint64_t microseconds) {
+  WorkerContext& w = impl_->w_;
+  w.Tick();  // an after_ms: 0 fault fires at once, before any sleep
+  const uint64_t end = MonotonicNs() + microseconds * 1000;
+  for (uint64_t now = MonotonicNs(); now < end; now = MonotonicNs()) {
+    const uint64_t left = end - now;
+    timespec ts{0, long(left < 20'000'000 ? left : 20'000'000)};
+    nanosleep(&ts, nullptr);
+    w.Tick();
+  }
 }
 
 void Context::Progress(uint64_t n) {

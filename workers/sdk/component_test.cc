@@ -100,6 +100,12 @@ void Reporter(Context& ctx) {
 }
 FAULTLAB_COMPONENT("reporter", Reporter);
 
+void Sleeper(Context& ctx) {
+  ctx.Sleep(30000);
+  ctx.ReportOk("slept 30 ms");
+}
+FAULTLAB_COMPONENT("sleeper", Sleeper);
+
 void Lost(Context& ctx) {
   if (ctx.Config("ask") == "in") ctx.In("nope");
   if (ctx.Config("ask") == "to") ctx.To("nobody");
@@ -268,6 +274,30 @@ TEST(SdkContextTest, ReportsDigestStateAndProgressReachTheSlot) {
                                                  : "returned; reported ok")
         << mode;
   }
+}
+
+// Sleep keeps the heartbeat and fires a time-triggered fault when due.
+TEST(SdkContextTest, SleepTicksAndFiresATimeFault) {
+  TestBoard b(1);
+  b.Component(0, "s[0]", "sleeper");
+  FaultConfig& f = b.Fault(0, FaultKind::kDelay, "", TriggerKind::kAfterMs, 0);
+  f.delay_ms = 1;
+  b.slot(0).config.fault = 0;
+  b.RunWorker(0);
+  EXPECT_NE(f.fired_ns.load(), 0u);
+  EXPECT_GT(b.slot(0).heartbeat_ns.load(), f.fired_ns.load());
+  EXPECT_EQ(b.slot(0).end_reason.load(), EndReason::kCompleted);
+  EXPECT_STREQ(b.slot(0).detail, "slept 30 ms");
+}
+
+// The built-in idle role runs as a component through the same path.
+TEST(SdkContextTest, TheIdleRoleIsAComponent) {
+  TestBoard b(1);
+  b.slot(0).config.role = Role::kIdle;
+  b.slot(0).config.interval_us = 1000;
+  b.RunWorker(0);
+  EXPECT_EQ(b.slot(0).end_reason.load(), EndReason::kCompleted);
+  EXPECT_STREQ(b.slot(0).detail, "idled to the end");
 }
 
 TEST(SdkContextDeathTest, AChannelTheScenarioDoesNotGiveIsNamed) {
