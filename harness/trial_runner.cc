@@ -454,6 +454,9 @@ void Trial::Terminate() {
   std::memcpy(static_cast<void*>(frozen_.get()),
               static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
   if (opts_.keep_stopped && KeepStopped()) return;
+  // Threads parked at fault points go on (no lock involved), so a subject
+  // that ends on SIGTERM is not held up by a park.
+  DisarmFaults(*obs_.board->get());
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
   uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
   while (!AllReaped() && MonotonicNs() < until) {
