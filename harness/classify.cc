@@ -18,6 +18,7 @@
 #include "harness/exit_status.h"
 #include "harness/hang_detector.h"
 #include "harness/heap_evidence.h"
+#include "harness/program_worker.h"
 #include "harness/signal_faults.h"
 #include "workers/message.h"
 
@@ -379,6 +380,7 @@ EventResult Classifier::EventText(int /*w*/, const Event& e) const {
 void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   const WorkerSlot& slot = sb_.workers[w];
   const ProcessRecord& p = obs_.processes[process_of_[w]];
+  if (s_.workers[w].IsProgram()) return ClassifyProgramWorker(s_, sb_, w, p, r);
   ExitStatus st = ExitStatus::FromWaitStatus(p.wait_status);
   // Its own fault fired; another target of its process fired (first).
   const Fault* own = s_.FaultOf(w);

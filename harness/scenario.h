@@ -35,6 +35,13 @@ struct Worker {
   std::string component;
   int component_line = 0, component_col = 0;
   std::vector<std::pair<std::string, std::string>> config;
+  // A program worker (a relay that is a real program, `command:`): its
+  // argv, and argv[0] resolved in PATH at load. It reads its input pipe on
+  // stdin and writes its output pipe on stdout, always in a process of its
+  // own, and runs no faultlab code: the supervisor records its fate.
+  std::vector<std::string> command;
+  std::string command_path;
+  bool IsProgram() const { return !command.empty(); }
 };
 
 struct Channel {

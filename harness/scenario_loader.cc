@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "harness/program/program_loader.h"
 #include "harness/stream_graph.h"
 #include "harness/trial.h"
@@ -173,6 +174,7 @@ class Loader {
                       ProcessPlacement(s.workers.size())};
     if (auto n = root["channels"]) LoadChannels(n, s);
     CheckTopology(root, s);
+    CheckProgramWorkers(root, s);
     LoadFaults(root, s);
     if (auto n = root["expect"]) LoadExpect(n, s);
     return s;
@@ -392,7 +394,7 @@ class Loader {
     for (const auto& w : n) {
       Map(w, "a worker",
           {"role", "component", "config", "name", "count", "messages",
-           "interval_us", "payload", "policy", "state_records"});
+           "interval_us", "payload", "policy", "state_records", "command"});
       Worker proto;
       if (w["component"]) {
         if (w["role"])
@@ -405,6 +407,7 @@ class Loader {
                           kRoles, "role");
       }
       RefuseUnusedWorkerKeys(w, proto.role);
+      if (auto c = w["command"]) LoadCommand(c, w, proto);
       // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
       proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
                     : proto.role == Role::kComponent ? proto.component
@@ -434,6 +437,65 @@ class Loader {
         groups_[proto.group].push_back(s.workers.size());
         s.workers.push_back(x);
       }
+    }
+  }
+
+  // A real program as a relay: `command: [tr, a-z, n-za-m]` reads its
+  // input pipe on stdin and writes its output pipe on stdout.
+  void LoadCommand(const YAML::Node& c, const YAML::Node& w, Worker& proto) {
+    if (proto.role != Role::kRelay)
+      Fail(c,
+           "'command' makes a relay a real program (stdin from its input "
+           "pipe, stdout to its output pipe); it needs role: relay");
+    if (w["count"] && Int(w["count"], 1, 64, "count") != 1)
+      Fail(w["count"], "a program worker is one process: count must be 1");
+    for (const char* key : {"interval_us", "policy", "state_records"})
+      if (w[key])
+        Fail(w[key], absl::StrCat("'", key,
+                                  "' has no meaning for a program worker: it "
+                                  "runs its own code"));
+    if (!c.IsSequence() || c.size() == 0)
+      Fail(c, "expected 'command' as a non-empty list of strings");
+    for (const auto& x : c) proto.command.push_back(String(x));
+    proto.command_path = FindInPath(proto.command[0]);
+    if (proto.command_path.empty())
+      Fail(c[0], absl::StrCat("program '", proto.command[0],
+                              "' is not an executable in PATH"));
+  }
+
+  static std::string FindInPath(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+      return access(name.c_str(), X_OK) == 0 ? name : "";
+    const char* path = getenv("PATH");
+    for (absl::string_view dir :
+         absl::StrSplit(path ? path : "/usr/local/bin:/usr/bin:/bin", ':')) {
+      std::string full = absl::StrCat(dir.empty() ? "." : dir, "/", name);
+      if (access(full.c_str(), X_OK) == 0) return full;
+    }
+    return "";
+  }
+
+  // A program worker's one input and one output are pipes: they become its
+  // stdin and stdout.
+  void CheckProgramWorkers(const YAML::Node& root, const Scenario& s) {
+    for (size_t w = 0; w < s.workers.size(); ++w) {
+      if (!s.workers[w].IsProgram()) continue;
+      int ins = 0, outs = 0;
+      for (const Channel& c : s.channels) {
+        if (c.from != int(w) && c.to != int(w)) continue;
+        (c.from == int(w) ? outs : ins)++;
+        if (c.kind != ChannelKind::kPipe)
+          Fail(root["channels"],
+               absl::StrCat("channel ", c.name, ": a program worker (",
+                            s.workers[w].name,
+                            ") takes pipes only, as its stdin and stdout"));
+      }
+      if (ins != 1 || outs != 1)
+        Fail(root["channels"] ? root["channels"] : root["workers"],
+             absl::StrCat(s.workers[w].name,
+                          " is a program: it needs exactly one input pipe "
+                          "(its stdin) and one output pipe (its stdout), has ",
+                          ins, " and ", outs));
     }
   }
 
@@ -748,6 +810,7 @@ class Loader {
     RefuseUnusedFaultKeys(n, f);
     if (auto t = n["trigger"])
       f.at.empty() ? LoadTrigger(t, s, f) : LoadPointTrigger(t, f);
+    CheckProgramFault(n, s, targets, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
@@ -812,6 +875,24 @@ class Loader {
       if (f.signo != SIGSTOP)
         Fail(v, "resume_after_ms applies to SIGSTOP only");
       f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
+    }
+  }
+
+  // A program worker runs no faultlab code: the one fault that reaches it
+  // is kind signal, sent after_ms from the start (it counts no messages).
+  void CheckProgramFault(const YAML::Node& n, const Scenario& s,
+                         const std::vector<int>& targets, const Fault& f) {
+    for (int t : targets) {
+      const Worker& w = s.workers[t];
+      if (!w.IsProgram()) continue;
+      if (f.kind != FaultKind::kSignal)
+        Fail(n["kind"], absl::StrCat(w.name,
+                                     " is a real program: the fault that "
+                                     "reaches it is kind signal"));
+      if (n["trigger"] && f.trigger != TriggerKind::kAfterMs)
+        Fail(n["trigger"],
+             "a program counts no messages for faultlab: a signal fault on "
+             "it triggers after_ms");
     }
   }
 
