@@ -73,6 +73,7 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"hang", FaultKind::kHang},
     {"error", FaultKind::kError},
     {"delay", FaultKind::kDelay},
+    {"park", FaultKind::kPark},
     {"signal", FaultKind::kSignal}};
 
 // What a `signal` fault may send to a built-in worker's process.
@@ -747,7 +748,7 @@ class Loader {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
          "pattern", "exit_code", "in_lock", "ignore_sigterm", "at", "delay_ms",
-         "signal", "resume_after_ms"});
+         "until", "timeout_ms", "signal", "resume_after_ms"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
@@ -761,7 +762,8 @@ class Loader {
       f.at_col = at.Mark().column + 1;
       f.trigger = TriggerKind::kAfterHits;  // the first hit, unless told
       f.trigger_value = 1;
-    } else if (f.kind == FaultKind::kError || f.kind == FaultKind::kDelay) {
+    } else if (f.kind == FaultKind::kError || f.kind == FaultKind::kDelay ||
+               f.kind == FaultKind::kPark) {
       Fail(n["kind"], absl::StrCat("fault '", FaultKindName(f.kind),
                                    "' happens at a fault point: add 'at: "
                                    "<point name>'"));
@@ -771,6 +773,15 @@ class Loader {
           Int(Required(n, "delay_ms", "a delay fault"), 1, 600000, "delay_ms");
     else if (n["delay_ms"])
       Fail(n["delay_ms"], "'delay_ms' is for faults of kind delay");
+    if (f.kind == FaultKind::kPark) {
+      LoadUntil(Required(n, "until", "a park fault"), s, f);
+      f.park_timeout_ms = Int(Required(n, "timeout_ms", "a park fault"), 1,
+                              600000, "timeout_ms");
+    } else {
+      for (const char* key : {"until", "timeout_ms"})
+        if (n[key])
+          Fail(n[key], absl::StrCat("'", key, "' is for faults of kind park"));
+    }
     if (f.kind == FaultKind::kSignal) LoadSignal(n, f);
     for (const char* key : {"signal", "resume_after_ms"})
       if (n[key] && f.kind != FaultKind::kSignal)
@@ -826,6 +837,22 @@ class Loader {
     }
   }
 
+  // A park's `until: {worker: W, at: POINT, hits: N}`: the point of another
+  // worker whose Nth hit in the trial ends the park.
+  void LoadUntil(const YAML::Node& u, const Scenario& s, Fault& f) {
+    Map(u, "a park's 'until'", {"worker", "at", "hits"});
+    f.until_worker =
+        ResolveOne(Required(u, "worker", "a park's 'until'"), s, "worker");
+    const YAML::Node at = Required(u, "at", "a park's 'until'");
+    f.until_at = String(at);
+    if (f.until_at.empty() || f.until_at.size() > 47 ||
+        f.until_at.find_first_of(" \t\n") != std::string::npos)
+      Fail(at, "'at' names a fault point: 1 to 47 characters, no spaces");
+    f.until_at_line = at.Mark().line + 1;
+    f.until_at_col = at.Mark().column + 1;
+    if (auto v = u["hits"]) f.until_hits = Int(v, 1, 1000000000, "hits");
+  }
+
   // A signal the supervisor sends to the target's process: sent from
   // outside, so no fault point and none of the in-worker test aids.
   void LoadSignal(const YAML::Node& n, Fault& f) {
@@ -872,10 +899,20 @@ class Loader {
   // The rules that depend on which worker takes the fault.
   void CheckTargeted(const YAML::Node& n, const Scenario& s, const Fault& f) {
     const std::string& name = s.workers[f.target].name;
-    if (const Fault* other = s.FaultOf(f.target))
-      Fail(n["target"],
-           absl::StrCat(name, " already takes fault ", other->entry + 1,
-                        "; a worker takes at most one fault"));
+    // Faults at fault points add up; one other fault per worker at most.
+    for (const Fault& other : s.faults)
+      if (other.target == f.target && other.at.empty() && f.at.empty())
+        Fail(n["target"],
+             absl::StrCat(name, " already takes fault ", other.entry + 1,
+                          "; a worker takes at most one fault outside fault "
+                          "points (faults with 'at:' may be added)"));
+    if (s.faults.size() >= size_t(kMaxFaults))
+      Fail(n, absl::StrCat("more than ", kMaxFaults,
+                           " faults (counting each member of a group)"));
+    if (f.kind == FaultKind::kPark && f.until_worker == f.target)
+      Fail(n["until"]["worker"],
+           absl::StrCat("a park waits for another worker; ", name,
+                        " cannot wake itself"));
     if (f.partner == f.target)
       Fail(n["partner"], absl::StrCat("the partner must differ from the "
                                       "target (",

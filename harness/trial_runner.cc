@@ -186,9 +186,15 @@ absl::Status Trial::Start() {
   obs_.start_ns = MonotonicNs();
   sb->header.epoch_ns = obs_.start_ns;
   std::vector<SpawnRequest> reqs;
-  for (const std::vector<int>& group : obs_.plan.processes) {
-    // Program workers come last in the plan and start on their own below.
-    if (group.size() == 1 && s_.workers[group[0]].IsProgram()) continue;
+  std::vector<size_t> req_group;  // reqs[i] hosts obs_.plan.processes[...]
+  for (size_t g = 0; g < obs_.plan.processes.size(); ++g) {
+    const std::vector<int>& group = obs_.plan.processes[g];
+    if (group.size() == 1 && s_.workers[group[0]].IsProgram()) {
+      if (absl::Status st = SpawnProgramWorker(group[0], channels); !st.ok())
+        return st;
+      continue;
+    }
+    req_group.push_back(g);
     SpawnRequest& req = reqs.emplace_back();
     req.exe = s_.host_path.empty() ? opts_.worker_exe : s_.host_path;
     std::string list;
@@ -204,34 +210,23 @@ absl::Status Trial::Start() {
         req.fds.push_back({channels[c].end[end].get(), ChannelFd(c, end)});
       }
     }
-    req.pgid = 0;  // the first leads the trial's group; the others join it
+    // The first leads the trial's group (or joins the one a program
+    // worker started already leads); the others join it.
+    req.pgid = pgid_;
     req.stdout_fd = stderr_.get();
     req.stderr_fd = stderr_.get();
   }
   // All of the trial's subjects in one go (the fork server takes them back
   // to back).
+  if (reqs.empty()) return absl::OkStatus();
   absl::StatusOr<std::vector<pid_t>> pids =
       launcher_->SpawnAll(std::move(reqs));
   if (!pids.ok()) return pids.status();
   for (size_t i = 0; i < pids->size(); ++i) {
     ProcessRecord rec;
-    rec.workers = obs_.plan.processes[i];
-    rec.pid = (*pids)[i];
-    if (pgid_ == 0) pgid_ = rec.pid;
-    obs_.processes.push_back(rec);
+    rec.workers = obs_.plan.processes[req_group[i]];
+    if (absl::Status st = AddProcess(rec, (*pids)[i]); !st.ok()) return st;
   }
-  for (size_t i = 0; i < obs_.processes.size(); ++i) {
-    const pid_t pid = obs_.processes[i].pid;
-    int pfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-    if (pfd < 0) return ErrnoStatus("pidfd_open", absl::StrCat(pid));
-    pidfds_.emplace_back(pfd);
-  }
-  const size_t hosted = obs_.processes.size();
-  for (size_t i = hosted; i < obs_.plan.processes.size(); ++i)
-    if (absl::Status st =
-            SpawnProgramWorker(obs_.plan.processes[i][0], channels);
-        !st.ok())
-      return st;
   // `channels` goes out of scope here: the supervisor holds no channel end,
   // so a reader sees EOF as soon as its writers are gone.
   return absl::OkStatus();
@@ -493,6 +488,9 @@ void Trial::Terminate() {
   std::memcpy(static_cast<void*>(frozen_.get()),
               static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
   if (opts_.keep_stopped && KeepStopped()) return;
+  // Threads parked at fault points go on (no lock involved), so a subject
+  // that ends on SIGTERM is not held up by a park.
+  DisarmFaults(*obs_.board->get());
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
   uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
   while (!AllReaped() && MonotonicNs() < until) {

@@ -14,14 +14,15 @@ namespace {
 
 using nlohmann::json;
 
-// A scenario around the test subject (tests/inject/inject_subject.cc).
+// A scenario around the test subject (workers/inject/inject_subject.cc).
 std::string Subject(const std::string& command, const std::string& roles,
-                    const std::string& fault, const std::string& expect = "") {
+                    const std::string& fault, const std::string& expect = "",
+                    int deadline_ms = 700) {
   return WriteScenario(
-      "name: inject\nseed: 3\ndeadline_ms: 700\n"
-      "program:\n  command: " +
-      command + "\n  ready: {line: ready, timeout_ms: 3000}\n" + roles +
-      "fault:\n" + fault + expect);
+      "name: inject\nseed: 3\ndeadline_ms: " + std::to_string(deadline_ms) +
+      "\nprogram:\n  command: " + command +
+      "\n  ready: {line: ready, timeout_ms: 3000}\n" + roles + "fault:\n" +
+      fault + expect);
 }
 
 const json& Program(const json& result) {
@@ -87,6 +88,29 @@ TEST(E2eInjectTest, SegfaultRaisedInTheChosenThreadIsRecordedInside) {
       << stack["frames"].dump();
   EXPECT_TRUE(HasFunction(stack["frames"], "write", "inject.cc"))
       << stack["frames"].dump();
+}
+
+TEST(E2eInjectTest, TheProgramsOwnHandlerRunsAndIsRecorded) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "handler"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  thread: pump-b\n"
+                      "  trigger: {call: write, after_calls: 5}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  const json& proc = p["processes"][0];
+  // Its handler ran (and exited 42) behind the injector's recorder.
+  EXPECT_EQ(proc["exit_code"], 42) << proc.dump();
+  EXPECT_TRUE(p["raised"]["program_handler"].get<bool>());
+  EXPECT_TRUE(p["raised"]["program_handler_ran"].get<bool>());
+  const json& crash = proc["injector"]["crash"];
+  EXPECT_EQ(crash["signal"], "SIGSEGV");
+  EXPECT_EQ(crash["si_code"], "SEGV_MAPERR");
+  EXPECT_EQ(crash["thread"], "pump-b");
+  EXPECT_TRUE(crash["program_handler_ran"].get<bool>());
+  EXPECT_NE(Trial(r.json, "process")["stderr"].get<std::string>().find(
+                "my own SIGSEGV handler ran"),
+            std::string::npos);
 }
 
 TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
@@ -174,8 +198,8 @@ TEST(E2eInjectTest, CountAcrossForkIsInheritedOrReset) {
   // times.
   const std::string cmd = R"(["${bin}/inject-subject", "fork", "10"])";
   // Inherited: the child goes on from 10, so its 3rd write is call 13.
-  RunOutput in =
-      RunFaultlab({"run", Subject(cmd, kForkRoles, ForkFault("inherit", 13))});
+  RunOutput in = RunFaultlab(
+      {"run", Subject(cmd, kForkRoles, ForkFault("inherit", 13), "", 1200)});
   ASSERT_EQ(in.exit_code, 0) << in.out << in.err;
   const json& p = Program(in.json);
   ASSERT_TRUE(p["fault"]["fired"].get<bool>()) << p["fault"].dump();
@@ -188,8 +212,8 @@ TEST(E2eInjectTest, CountAcrossForkIsInheritedOrReset) {
   EXPECT_EQ(p["raised"]["handshakes"], 2);  // the parent, and its fork
 
   // Reset: the child counts from 0 and never reaches 13.
-  RunOutput re =
-      RunFaultlab({"run", Subject(cmd, kForkRoles, ForkFault("reset", 13))});
+  RunOutput re = RunFaultlab(
+      {"run", Subject(cmd, kForkRoles, ForkFault("reset", 13), "", 1200)});
   EXPECT_EQ(re.exit_code, 1) << re.out << re.err;
   const json& q = Program(re.json);
   EXPECT_FALSE(q["fault"]["fired"].get<bool>());

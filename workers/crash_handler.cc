@@ -1,18 +1,19 @@
-// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace), in
-// the handler. Every host links libgcc's unwinder (it is what C++
+// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace)
+// first, in the handler. Every host links libgcc's unwinder (it is what C++
 // exceptions use), so nothing is loaded or allocated on first use
 // (backtrace() would dlopen libgcc_s), it takes no lock a crash could hold
-// but the loader's, and it makes no system call (libunwind, used before,
-// blocked and restored every signal several times per frame: about a
-// hundred sigprocmask calls for one crash, most of the time a crashing
-// subject spent before it died). The walk starts in the handler; it records
-// from the frame the signal interrupted (libgcc marks it a signal frame, and
-// its address is the faulting instruction's, no return address) onwards.
-// Where that frame has no unwind table (a call through a null or wild
-// function pointer), the record is its address and the return address on
-// top of its stack, read with process_vm_readv so a bad stack pointer
-// cannot fault inside the handler. Only raw addresses are recorded; names
-// are looked up later by the supervisor, outside the dying process.
+// but the loader's, and it makes no system call. libunwind, which walked
+// every stack before, blocks and restores every signal several times per
+// frame (about a hundred sigprocmask calls for one crash, most of the time a
+// crashing subject spent before it died), so it is now the second walker:
+// where libgcc cannot walk from the interrupted frame (it has no unwind
+// table, as after a call through a wild function pointer), libunwind starts
+// from the signal's ucontext (unw_init_local2, UNW_INIT_SIGNAL_FRAME) and
+// falls back on its frame-pointer heuristics. If neither gets past that
+// frame, the record is its address and the return address on top of its
+// stack, read with process_vm_readv so a bad stack pointer cannot fault
+// inside the handler. Only raw addresses are recorded; names are looked up
+// later by the supervisor, outside the dying process.
 #include "workers/crash_handler.h"
 
 #include <link.h>
@@ -26,6 +27,9 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include <unwind.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 
 #include <atomic>
 #include <cstring>
@@ -93,6 +97,28 @@ Interrupted InterruptedAt(const void* ucontext) {
 #endif
 }
 
+// libunwind's walk from the signal's ucontext (or from here when there is
+// none: the warm-up). Its cache is per thread, so it takes no lock.
+uint32_t UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
+  unw_cursor_t cursor;
+  unw_context_t here;
+  int rc = ucontext
+               ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
+                                 UNW_INIT_SIGNAL_FRAME)
+               : -1;
+  if (rc != 0) {
+    unw_getcontext(&here);
+    if (unw_init_local(&cursor, &here) != 0) return 0;
+  }
+  uint32_t n = 0;
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    rec.frames[n++].ip = ip;
+  } while (n < kMaxFrames && unw_step(&cursor) > 0);
+  return n;
+}
+
 void Unwind(void* ucontext, CrashRecord& rec) {
   if (!ucontext) {  // from here (a warm-up)
     GccWalk walk{&rec, 0, true, 0};
@@ -107,8 +133,13 @@ void Unwind(void* ucontext, CrashRecord& rec) {
     rec.n_frames = walk.n;
     return;
   }
-  // No unwind table where it stopped: most often a call to a bad address,
-  // whose return address is the word on top of the stack.
+  // No unwind table where it stopped: libunwind's heuristics next.
+  if (const uint32_t n = UnwindWithLibunwind(ucontext, rec); n > 1) {
+    rec.n_frames = n;
+    return;
+  }
+  // Most often a call to a bad address, whose return address is the word on
+  // top of the stack.
   uint32_t n = 0;
   if (at.ip) rec.frames[n++].ip = at.ip;
   uint64_t ret = 0;
@@ -307,6 +338,9 @@ void PrepareSubjectSignals() {
 void WarmUpUnwinder() {
   static CrashRecord scratch;
   Unwind(nullptr, scratch);
+  // libunwind's first walk sets up its state; do it here, not in a handler.
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+  UnwindWithLibunwind(nullptr, scratch);
 }
 
 void CacheModules() {

@@ -27,6 +27,7 @@
 #include <new>
 #include <vector>
 
+#include "faultlab/point.h"
 #include "workers/crash_handler.h"
 #include "workers/fork_server.h"
 #include "workers/scoreboard.h"
@@ -98,6 +99,10 @@ void RunWorker(Scoreboard* sb, int index) {
   RunRole(ctx);
   if (slot.state.load() != WorkerState::kFinished)
     ctx.Finish(EndReason::kCompleted, -1, "returned");
+  // Every worker, built-in or component, reaches this point once, after
+  // its end is recorded: a park can wait for a worker to have finished.
+  // (An `error` here changes nothing; the worker is done.)
+  (void)FAULTLAB_POINT("worker.done");
 }
 
 }  // namespace faultlab

@@ -342,6 +342,7 @@ InjectObservation Injection::Observe() const {
     r.forked = s.forked != 0;
     r.target = s.target.load() == 1;
     r.program_handlers = s.program_handlers;
+    r.program_ran = s.program_ran.load();
     r.exe.assign(s.exe, strnlen(s.exe, sizeof s.exe));
     r.modules.assign(s.modules,
                      s.modules + std::min<uint32_t>(s.n_modules, kMaxModules));

@@ -43,6 +43,7 @@ struct InjectProcessRecord {
   uint64_t start_ticks = 0, armed_ns = 0, calls = 0;
   bool forked = false, target = false;
   uint32_t program_handlers = 0;  // bit per signal
+  uint32_t program_ran = 0;       // bit per signal: the program's handler ran
   std::string exe;
   std::vector<Module> modules;
   std::optional<InjectCrash> crash;

@@ -100,7 +100,9 @@ std::string RaisedText(const RaisedRow& x, double t_ms) {
       x.kind, x.variant.empty() ? "" : "/", x.variant, " raised in pid ",
       x.pid.value_or(0), ", thread ", x.thread_hit, " (tid ", x.tid, "), at ",
       x.call, " #", x.call_count, ", at ", t_ms, " ms",
-      x.program_handler ? "; the program's own handler of its signal ran" : "");
+      x.program_handler_ran ? "; the program's own handler of its signal ran"
+      : x.program_handler   ? "; the program had its own handler of its signal"
+                            : "");
 }
 
 void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
@@ -150,12 +152,19 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
     const bool is_fired = rec == fired;
     if (rec->crash) {
       const InjectCrash& c = *rec->crash;
-      ProcessCrash pc{SignalName(c.signal), SiCodeName(c.signal, c.si_code),
-                      c.address, c.tid, c.thread};
+      ProcessCrash pc{SignalName(c.signal),
+                      SiCodeName(c.signal, c.si_code),
+                      c.address,
+                      c.tid,
+                      c.thread,
+                      (rec->program_ran >> c.signal & 1) != 0};
+      if (is_fired && pc.program_handler_ran) x.program_handler_ran = true;
       row.crash = pc;
       const std::string where = absl::StrCat(
           pc.si_code, " at ", Hex(c.address), " in thread ", c.thread, " (tid ",
-          c.tid, ")", is_fired ? ", raised by the injector" : "");
+          c.tid, ")", is_fired ? ", raised by the injector" : "",
+          pc.program_handler_ran ? "; the program's own handler of it ran"
+                                 : "");
       if (!o.processes[i].status_known && !row.exit_ms.has_value()) {
         // Running at the end: nothing to add.
       } else if (!o.processes[i].status_known) {

@@ -85,6 +85,9 @@ struct InjectProcess {
   // A crash signal already had a handler of the program's own when the
   // injector armed (bit per signal number): its crash handler stays out.
   uint32_t program_handlers;
+  // A handler of the program's own ran for this signal (bit per signal):
+  // installed while armed, it runs behind the injector's recorder.
+  std::atomic<uint32_t> program_ran;
   char exe[160];  // readlink /proc/self/exe
   uint32_t n_modules;
   Module modules[kMaxModules];

@@ -3,14 +3,17 @@
 // LD_PRELOAD can reach).
 //   serve   two threads, "pump-a" and "pump-b", each mallocs two blocks,
 //           writes to /dev/null and frees them every 2 ms; prints "ready"
+//   handler serve, with a SIGSEGV handler of its own (installed with
+//           signal()) that exits 42
 //   locks   threads "lock-a" and "lock-b" each write under one shared
 //           mutex every 2 ms; prints "ready"
-//   fork K  prints "ready", writes K times 100 ms later, forks a child
+//   fork K  prints "ready", writes K times 300 ms later, forks a child
 //           ("child") that waits 300 ms, writes 5 times 5 ms apart and
 //           then waits
 // Both run until they are killed.
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +74,13 @@ int Locks() {
   for (;;) pause();
 }
 
+// The program's own crash handler: says so, exits 42.
+void OnSegv(int) {
+  static const char kMsg[] = "subject: my own SIGSEGV handler ran\n";
+  (void)!write(2, kMsg, sizeof kMsg - 1);
+  _exit(42);
+}
+
 int Serve() {
   pthread_t a, b;
   pthread_create(&a, nullptr, PumpThread, const_cast<char*>("pump-a"));
@@ -83,7 +93,7 @@ int Serve() {
 int Fork(int k) {
   fputs("ready\n", stdout);
   fflush(stdout);
-  SleepMs(100);  // counting starts at ready
+  SleepMs(300);  // counting starts at ready: well after it
   for (int i = 0; i < k; ++i)
     if (write(g_null, "p", 1) < 0) return 3;
   pid_t pid = fork();
@@ -104,8 +114,12 @@ int Fork(int k) {
 int main(int argc, char** argv) {
   g_null = open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (argc == 2 && strcmp(argv[1], "serve") == 0) return Serve();
+  if (argc == 2 && strcmp(argv[1], "handler") == 0) {
+    signal(SIGSEGV, OnSegv);
+    return Serve();
+  }
   if (argc == 3 && strcmp(argv[1], "fork") == 0) return Fork(atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "locks") == 0) return Locks();
-  fprintf(stderr, "usage: %s serve | locks | fork K\n", argv[0]);
+  fprintf(stderr, "usage: %s serve | handler | locks | fork K\n", argv[0]);
   return 2;
 }
