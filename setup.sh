@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   build-essential cmake pkg-config binutils
-  libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev libdw-dev libc6-dbg
+  libboost-dev libboost-filesystem-dev libabsl-dev libunwind-dev liblzma-dev libdw-dev libc6-dbg
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
   python3-jsonschema python3-yaml
   chromium libxml2-utils python3 bsdutils

@@ -1,4 +1,4 @@
-// faultlab-bench [isolation|trial|crash|point|all] [--iterations N]
+// faultlab-bench [isolation|trial|crash|point|sdk|all] [--iterations N]
 // Prints the cost side of isolation; see bench/README.md.
 #include <unistd.h>
 
@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   std::string what = "all";
   int n = 200;
   const char* usage =
-      "usage: faultlab-bench [isolation|trial|crash|point|all] [--iterations "
+      "usage: faultlab-bench [isolation|trial|crash|point|sdk|all] "
+      "[--iterations "
       "N]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
       }
       n = int(x);
     } else if (arg == "isolation" || arg == "trial" || arg == "crash" ||
-               arg == "point" || arg == "all") {
+               arg == "point" || arg == "sdk" || arg == "all") {
       what = arg;
     } else {
       std::fprintf(stderr, "faultlab-bench: unknown argument '%s'\n%s",
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   if (what == "trial" || what == "all")
     rc |= faultlab::bench::TrialMain(n, worker.c_str());
   if (what == "point" || what == "all") rc |= faultlab::bench::PointMain(n);
+  if (what == "sdk" || what == "all") rc |= faultlab::bench::SdkMain(n);
   if (what == "crash" || what == "all")
     rc |= faultlab::bench::CrashMain(n, worker.c_str(), dir);
   return rc;

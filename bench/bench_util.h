@@ -54,6 +54,9 @@ inline void Row(const char* name, double ns, double base_ns = 0,
 int IsolationMain(int iterations);
 // The cost of an unarmed FAULTLAB_POINT() against an empty loop.
 int PointMain(int iterations);
+// A channel round trip through the SDK's Port against the built-in roles'
+// way, per channel kind (pipe, socket, shm).
+int SdkMain(int iterations);
 int TrialMain(int iterations, const char* worker_exe);
 // `bin_dir` holds faultlab-bench-probe and faultlab-bench-death.
 int CrashMain(int iterations, const char* worker_exe,

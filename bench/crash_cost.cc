@@ -222,9 +222,13 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
     Probe(probe, "bare", batch, &bare);
     Death(death, "fast", batch, &fast);
     Death(death, "threadsafe", batch, &safe);
-    for (int i = 0; i < batch; ++i)
-      th.push_back(thread.Once(i, &lat_t, &reap_t));
-    for (int i = 0; i < batch; ++i) pr.push_back(process.Once(i, &lat_p));
+    // Alternating sample by sample, so neither placement always runs first
+    // after the death tests.
+    for (int i = 0; i < batch; ++i) {
+      if (i % 2 == 0) th.push_back(thread.Once(i, &lat_t, &reap_t));
+      pr.push_back(process.Once(i, &lat_p));
+      if (i % 2 == 1) th.push_back(thread.Once(i, &lat_t, &reap_t));
+    }
     for (int i = 0; i < batch; ++i) ex.push_back(exec_thread.Once(i));
     Probe(probe, "pidfd", batch, &floor);
     for (int i = 0; i < batch; ++i) w1.push_back(one.Once(i));
@@ -257,11 +261,11 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   std::fputs(kCrash, yf);
   std::fclose(yf);
   // Per trial = (run of N - run of 1) / (N - 1): what each further trial
-  // adds, without the process's own start-up. Medians of 5, interleaved.
+  // adds, without the process's own start-up. Medians of 9, interleaved.
   const int small = n >= 100 ? 50 : 5, large = n >= 100 ? 400 : 40;
   const std::string faultlab = bin_dir + "faultlab";
   std::vector<RunCost> at_one, at_small, at_large;
-  for (int r = 0; r < 5; ++r) {
+  for (int r = 0; r < 9; ++r) {
     at_one.push_back(RunOnce(faultlab, file, 1, dir));
     at_small.push_back(RunOnce(faultlab, file, small, dir));
     at_large.push_back(RunOnce(faultlab, file, large, dir));

@@ -2,8 +2,9 @@
 # host and a test link, and a CMake package (find_package(faultlab)) that
 # gives the imported targets and faultlab's CMake functions.
 #
-#   bin/faultlab, bin/faultlab-worker, bin/faultlab-reaper
-#       (the supervisor finds the other two next to itself)
+#   bin/faultlab, bin/faultlab-worker, bin/faultlab-reaper,
+#   bin/libfaultlab-inject.so
+#       (the supervisor finds the other three next to itself)
 #   include/faultlab/*.h                     the SDK and <faultlab/gtest.h>
 #   lib/libfaultlab_{message,runtime,host,gtest}.a
 #   lib/cmake/faultlab/                      faultlabConfig.cmake and friends
@@ -23,6 +24,8 @@ install(TARGETS faultlab faultlab-worker faultlab-reaper
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The LD_PRELOAD injector for real programs: looked for beside faultlab.
+install(TARGETS faultlab-inject LIBRARY DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/workers/include/faultlab
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
 install(FILES ${PROJECT_SOURCE_DIR}/reports/schema/scenario.schema.json

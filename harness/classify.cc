@@ -18,6 +18,7 @@
 #include "harness/exit_status.h"
 #include "harness/hang_detector.h"
 #include "harness/heap_evidence.h"
+#include "harness/program_worker.h"
 #include "harness/signal_faults.h"
 #include "workers/message.h"
 
@@ -335,7 +336,7 @@ int Classifier::FiredInProcess(int w, bool others_only) const {
   return best;
 }
 
-EventResult Classifier::EventText(int w, const Event& e) const {
+EventResult Classifier::EventText(int /*w*/, const Event& e) const {
   EventResult r;
   r.t_ms = Ms(e.t_ns, obs_.start_ns);
   r.kind = EventKindName(e.kind);
@@ -343,10 +344,13 @@ EventResult Classifier::EventText(int w, const Event& e) const {
     r.channel = s_.channels[e.channel].name;
   r.bytes_queued = e.bytes_queued == 0xffffffffu ? -1 : int64_t(e.bytes_queued);
   switch (e.kind) {
-    case EventKind::kFault:
-      if (const Fault* f = s_.FaultOf(w))
-        r.detail = absl::StrCat("fault fired: ", FaultKindName(f->kind), "/",
-                                FaultVariantName(f->variant));
+    case EventKind::kFault:  // its value: the fault's index
+      if (e.value >= 0 && e.value < int64_t(s_.faults.size())) {
+        const Fault& f = s_.faults[e.value];
+        r.detail = absl::StrCat("fault fired: ", FaultKindName(f.kind), "/",
+                                FaultVariantName(f.variant));
+        if (!f.at.empty()) absl::StrAppend(&r.detail, " at ", f.at);
+      }
       break;
     case EventKind::kSequenceError:
       r.detail = absl::StrCat("sequence off by ", e.value);
@@ -376,6 +380,7 @@ EventResult Classifier::EventText(int w, const Event& e) const {
 void Classifier::ClassifyWorker(int w, WorkerResult* r) {
   const WorkerSlot& slot = sb_.workers[w];
   const ProcessRecord& p = obs_.processes[process_of_[w]];
+  if (s_.workers[w].IsProgram()) return ClassifyProgramWorker(s_, sb_, w, p, r);
   ExitStatus st = ExitStatus::FromWaitStatus(p.wait_status);
   // Its own fault fired; another target of its process fired (first).
   const Fault* own = s_.FaultOf(w);
@@ -571,8 +576,11 @@ TrialResult Classifier::Run() {
       fr.trigger_drawn = obs_.plan.trigger_values[k];
       absl::StrAppend(&fr.trigger, " (drawn from seed ", obs_.plan.seed, ")");
     }
-    fr.fired = ns != 0;
-    if (ns) fr.fired_ms = Ms(ns, obs_.start_ns);
+    // Each fault's own first action (a worker may take several at points).
+    const FaultConfig& fc = sb_.faults[k];
+    const uint64_t own_ns = fc.fired_ns.load();
+    fr.fired = own_ns != 0;
+    if (own_ns) fr.fired_ms = Ms(own_ns, obs_.start_ns);
     if (f.kind == FaultKind::kSignal) {
       fr.delivery = "sent";
       for (const SentSignal& x : obs_.sent) {
@@ -589,11 +597,20 @@ TrialResult Classifier::Run() {
       }
     }
     if (!f.at.empty()) {
-      const FaultConfig& fc = sb_.faults[k];
       fr.at = f.at;
       fr.armed = fc.armed.load();
       fr.reached = fc.reached.load();
       fr.fired_count = fc.fired.load();
+    }
+    if (f.kind == FaultKind::kPark) {
+      fr.until = absl::StrCat(
+          s_.workers[f.until_worker].name, " reaches ", f.until_at,
+          f.until_hits > 1 ? absl::StrCat(" ", f.until_hits, " times") : "",
+          ", at most ", f.park_timeout_ms, " ms");
+      fr.until_reached = fc.until_reached.load();
+      fr.woken_by_point = fc.woken_by_point.load();
+      fr.woken_by_timeout = fc.woken_by_timeout.load();
+      fr.woken_by_disarm = fc.woken_by_disarm.load();
     }
     t.faults.push_back(std::move(fr));
   }

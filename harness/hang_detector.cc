@@ -107,10 +107,14 @@ bool HeldForever(const Scenario& s, const Scoreboard& sb,
 // A hang fault's target that fired and fell silent (the first such one).
 bool SilentTarget(const Scenario& s, const Scoreboard& sb, uint64_t now,
                   HangReport* report) {
-  for (const Fault& f : s.faults) {
+  for (size_t k = 0; k < s.faults.size(); ++k) {
+    const Fault& f = s.faults[k];
     if (f.kind != FaultKind::kHang) continue;
     const WorkerSlot& slot = sb.workers[f.target];
-    uint64_t fired = slot.fault_ns.load(), beat = slot.heartbeat_ns.load();
+    // The hang's own firing: a worker may have taken another fault (at a
+    // point) earlier, and a delay is no hang.
+    uint64_t fired = sb.faults[k].fired_ns.load(),
+             beat = slot.heartbeat_ns.load();
     if (!fired || slot.state.load() != WorkerState::kRunning || now <= beat ||
         now - beat < kSilentNs)
       continue;

@@ -208,7 +208,11 @@ TEST_F(HangDetectorTest, SilentHangTarget) {
   s_.faults[0].target = 1;
   s_.faults[0].kind = FaultKind::kHang;
   s_.faults[0].variant = FaultVariant::kBusy;
+  // Another fault of the worker fired (a delay at a point): no hang yet.
   sb_->workers[1].fault_ns.store(kNow - kSilentNs - kMs);
+  sb_->workers[1].heartbeat_ns.store(kNow - kSilentNs);
+  EXPECT_FALSE(Detect());
+  sb_->faults[0].fired_ns.store(kNow - kSilentNs - kMs);
   sb_->workers[1].heartbeat_ns.store(kNow - kSilentNs / 2);
   EXPECT_FALSE(Detect());
   sb_->workers[1].heartbeat_ns.store(kNow - kSilentNs);

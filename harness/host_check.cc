@@ -103,6 +103,10 @@ absl::Status CheckAgainstHost(const Scenario& s, const std::string& exe,
     if (!f.at.empty() && !has(host.points, f.at))
       return Missing(s, f.at_line, f.at_col, "fault point", f.at, exe,
                      host.points);
+  for (const Fault& f : s.faults)
+    if (!f.until_at.empty() && !has(host.points, f.until_at))
+      return Missing(s, f.until_at_line, f.until_at_col, "fault point",
+                     f.until_at, exe, host.points);
   return absl::OkStatus();
 }
 

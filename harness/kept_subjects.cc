@@ -51,7 +51,7 @@ std::vector<bool> KeptSubjects::StopGroup(pid_t pgid,
   if (pgid > 0) kill(-pgid, SIGSTOP);
   for (pid_t p : pids) kill(p, SIGSTOP);  // one that left the group too
   std::vector<bool> stopped(pids.size(), false);
-  const uint64_t until = NowNs() + 1'000'000'000;
+  const uint64_t until = NowNs() + 2'000'000'000;
   for (size_t i = 0; i < pids.size(); ++i) {
     for (;;) {
       const char st = ProcessState(pids[i]);

@@ -36,7 +36,18 @@ class Launcher {
   // Starts the child; the caller owns reaping it.
   [[nodiscard]] virtual absl::StatusOr<pid_t> Spawn(
       const SpawnRequest& req) = 0;
+  // Starts every child of `reqs` (the subjects of one trial), in order: the
+  // first in group reqs[0].pgid (0: a new group it leads), every other one
+  // in the first one's group, whatever its own pgid says. All or nothing:
+  // on failure the children already started are killed and reaped. The
+  // caller owns reaping the children returned. This one calls Spawn() for
+  // each; a launcher may send them all at once.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<pid_t>> SpawnAll(
+      std::vector<SpawnRequest> reqs);
 };
+
+// Kills and reaps children a SpawnAll() started before it failed.
+void KillStarted(const std::vector<pid_t>& pids);
 
 // The real launcher (Boost.Process inside): fork + exec per subject.
 std::unique_ptr<Launcher> NewBoostLauncher();

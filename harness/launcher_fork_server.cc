@@ -1,5 +1,5 @@
 // The fork-server launcher: see workers/fork_server.h for the server and
-// what its subjects share. Requests are one at a time (a mutex), so
+// what its subjects share. One trial's requests at a time (a mutex), so
 // parallel trials may share it; a request for any other executable goes to
 // the fallback launcher.
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
@@ -60,48 +61,101 @@ class ForkServerLauncher : public Launcher {
 
   absl::StatusOr<pid_t> Spawn(const SpawnRequest& req) override {
     if (req.exe != worker_exe_) return fallback_->Spawn(req);
-    ForkServerRequest msg{};
-    msg.magic = kForkServerMagic;
-    msg.pgid = req.pgid;
-    msg.supervisor = getpid();
-    std::vector<int> fds;
+    absl::StatusOr<std::vector<pid_t>> pids = SpawnAll({req});
+    if (!pids.ok()) return pids.status();
+    return (*pids)[0];
+  }
+
+  // The requests go out back to back and the replies are read after them,
+  // so the server forks one subject after the other without waiting for
+  // this process between them, and the subjects already started run
+  // meanwhile.
+  absl::StatusOr<std::vector<pid_t>> SpawnAll(
+      std::vector<SpawnRequest> reqs) override {
+    for (const SpawnRequest& req : reqs)
+      if (req.exe != worker_exe_) return Launcher::SpawnAll(std::move(reqs));
+    std::vector<ForkServerRequest> msgs(reqs.size());
+    std::vector<std::vector<int>> fds(reqs.size());
+    for (size_t i = 0; i < reqs.size(); ++i) {
+      if (absl::Status st = Build(reqs[i], &msgs[i], &fds[i]); !st.ok())
+        return st;
+      // The first leads a group (or joins the one asked for); the others
+      // join the group of the subject the server started last with
+      // pgid 0 or > 0, which is the first.
+      if (i > 0) msgs[i].pgid = kForkServerJoinLast;
+    }
+    std::vector<pid_t> pids;
+    absl::Status failed;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t at = 0; at < msgs.size(); at += kBatch) {
+        const size_t end = std::min(msgs.size(), at + kBatch);
+        size_t sent = at;
+        for (; sent < end && failed.ok(); ++sent)
+          failed = Send(msgs[sent], fds[sent]);
+        if (!failed.ok()) --sent;  // that one did not go out
+        // Every request that went out gets its reply, read here, so none
+        // is left for the next caller to take for its own.
+        for (size_t k = at; k < sent; ++k) {
+          ForkServerReply reply{};
+          ssize_t got;
+          do {
+            got = recv(ctl_.get(), &reply, sizeof reply, 0);
+          } while (got < 0 && errno == EINTR);
+          if (got != ssize_t(sizeof reply)) {
+            KillStarted(pids);
+            return got < 0 ? ErrnoStatus("recv", "fork server")
+                           : absl::InternalError("fork server: exited");
+          }
+          if (reply.pid > 0) {
+            pids.push_back(reply.pid);
+          } else if (failed.ok()) {
+            failed = absl::InternalError(absl::StrCat(
+                "fork server: cannot start a subject: ", strerror(-reply.pid)));
+          }
+        }
+        if (!failed.ok()) break;
+      }
+    }
+    if (!failed.ok()) {
+      KillStarted(pids);
+      return failed;
+    }
+    // From this side too, so the group exists before anyone signals it.
+    const pid_t group = reqs[0].pgid ? reqs[0].pgid : pids[0];
+    for (pid_t pid : pids) setpgid(pid, group);
+    return pids;
+  }
+
+ private:
+  // Requests written before their replies are read, at most.
+  static constexpr size_t kBatch = 16;
+
+  absl::Status Build(const SpawnRequest& req, ForkServerRequest* msg,
+                     std::vector<int>* fds) const {
+    *msg = ForkServerRequest{};
+    msg->magic = kForkServerMagic;
+    msg->pgid = req.pgid;
+    msg->supervisor = getpid();
     auto add = [&](int from, int to) {
-      if (msg.n_fds < kForkServerMaxFds) msg.targets[msg.n_fds] = to;
-      ++msg.n_fds;
-      fds.push_back(from);
+      if (msg->n_fds < kForkServerMaxFds) msg->targets[msg->n_fds] = to;
+      ++msg->n_fds;
+      fds->push_back(from);
     };
     if (req.stdout_fd >= 0) add(req.stdout_fd, 1);
     if (req.stderr_fd >= 0) add(req.stderr_fd, 2);
     for (const auto& [from, to] : req.fds) add(from, to);
     std::string args;
     for (const std::string& a : req.args) absl::StrAppend(&args, a);
-    if (msg.n_fds > kForkServerMaxFds || req.args.size() != 1 ||
-        args.size() >= sizeof msg.args)
+    if (msg->n_fds > kForkServerMaxFds || req.args.size() != 1 ||
+        args.size() >= sizeof msg->args)
       return absl::InvalidArgumentError(
-          absl::StrCat("fork server: request too large (", msg.n_fds,
+          absl::StrCat("fork server: request too large (", msg->n_fds,
                        " descriptors, ", args.size(), " bytes of arguments)"));
-    memcpy(msg.args, args.c_str(), args.size() + 1);
-    ForkServerReply reply{};
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (absl::Status st = Send(msg, fds); !st.ok()) return st;
-      ssize_t got;
-      do {
-        got = recv(ctl_.get(), &reply, sizeof reply, 0);
-      } while (got < 0 && errno == EINTR);
-      if (got != ssize_t(sizeof reply))
-        return got < 0 ? ErrnoStatus("recv", "fork server")
-                       : absl::InternalError("fork server: exited");
-    }
-    if (reply.pid <= 0)
-      return absl::InternalError(absl::StrCat(
-          "fork server: cannot start a subject: ", strerror(-reply.pid)));
-    // From this side too, so the group exists before anyone signals it.
-    setpgid(reply.pid, req.pgid == 0 ? reply.pid : req.pgid);
-    return pid_t(reply.pid);
+    memcpy(msg->args, args.c_str(), args.size() + 1);
+    return absl::OkStatus();
   }
 
- private:
   absl::Status Send(const ForkServerRequest& msg, const std::vector<int>& fds) {
     iovec iov{const_cast<ForkServerRequest*>(&msg), sizeof msg};
     alignas(cmsghdr) char cbuf[CMSG_SPACE(sizeof(int) * kForkServerMaxFds)];

@@ -81,6 +81,69 @@ TEST_P(ForkServerModeTest, SubjectIsOurChildInItsOwnGroupWithItsDescriptors) {
   EXPECT_EQ(seen.size(), 1u);  // no subject went through exec
 }
 
+// One trial's subjects in one batch: every one our child, the first leading
+// a new group and the others in it, each with its own descriptors.
+TEST_P(ForkServerModeTest, SpawnAllPutsATrialsSubjectsInTheFirstOnesGroup) {
+  absl::StatusOr<std::unique_ptr<Launcher>> launcher =
+      StartForkServer(FAULTLAB_WORKER_EXE, NewBoostLauncher());
+  ASSERT_TRUE(launcher.ok()) << launcher.status();
+  for (int round = 0; round < 3; ++round) {
+    std::vector<SpawnRequest> reqs;
+    std::vector<UniqueFd> read_ends;
+    std::vector<int> write_ends;
+    for (int i = 0; i < 20; ++i) {  // more than one batch of requests
+      int err[2];
+      ASSERT_EQ(pipe2(err, O_CLOEXEC), 0);
+      read_ends.emplace_back(err[0]);
+      write_ends.push_back(err[1]);
+      SpawnRequest& req = reqs.emplace_back();
+      req.exe = FAULTLAB_WORKER_EXE;
+      req.args = {"0"};
+      req.stderr_fd = err[1];
+    }
+    absl::StatusOr<std::vector<pid_t>> pids = (*launcher)->SpawnAll(reqs);
+    for (int fd : write_ends) close(fd);
+    ASSERT_TRUE(pids.ok()) << pids.status();
+    ASSERT_EQ(pids->size(), reqs.size());
+    const pid_t leader = (*pids)[0];
+    for (size_t i = 0; i < pids->size(); ++i) {
+      EXPECT_EQ(getpgid((*pids)[i]), leader) << i;
+      EXPECT_NE(ReadAll(read_ends[i].get()).find("cannot map the scoreboard"),
+                std::string::npos)
+          << i;
+      int status = 0;
+      ASSERT_EQ(waitpid((*pids)[i], &status, 0), (*pids)[i]);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << i;
+    }
+  }
+}
+
+// A request the server refuses (a descriptor number beyond a subject's
+// range) fails the whole batch: the subjects started before it are killed
+// and reaped, so nothing is left but the server, and the next batch gets
+// its own replies.
+TEST(ForkServerTest, SpawnAllLeavesNothingWhenTheServerRefusesOne) {
+  absl::StatusOr<std::unique_ptr<Launcher>> launcher =
+      StartForkServer(FAULTLAB_WORKER_EXE, NewBoostLauncher());
+  ASSERT_TRUE(launcher.ok()) << launcher.status();
+  std::vector<SpawnRequest> reqs(3);
+  for (SpawnRequest& req : reqs) {
+    req.exe = FAULTLAB_WORKER_EXE;
+    req.args = {"0"};
+  }
+  UniqueFd devnull(open("/dev/null", O_RDONLY | O_CLOEXEC));
+  reqs[2].fds = {{devnull.get(), 500}};
+  absl::StatusOr<std::vector<pid_t>> pids = (*launcher)->SpawnAll(reqs);
+  EXPECT_FALSE(pids.ok());
+  reqs.resize(1);
+  absl::StatusOr<std::vector<pid_t>> next = (*launcher)->SpawnAll(reqs);
+  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_EQ(waitpid((*next)[0], nullptr, 0), (*next)[0]);
+  launcher->reset();  // the server exits and is reaped
+  EXPECT_EQ(waitpid(-1, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+}
+
 TEST(ForkServerTest, OtherExecutablesGoToTheFallback) {
   std::vector<std::string> seen;
   absl::StatusOr<std::unique_ptr<Launcher>> launcher = StartForkServer(

@@ -126,6 +126,12 @@ struct FaultResult {
   std::string at;
   uint32_t armed = 0;
   uint64_t reached = 0, fired_count = 0;
+  // A park (non-empty `until`): what ends it, the hits of that point, and
+  // how each park ended (the awaited point, its timeout, disarmed at the
+  // trial's teardown).
+  std::string until;
+  uint64_t until_reached = 0;
+  uint64_t woken_by_point = 0, woken_by_timeout = 0, woken_by_disarm = 0;
   // "sent" (a signal from outside: the `signal` fault) or "raised" (by the
   // target's own code).
   std::string delivery = "raised";

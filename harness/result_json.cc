@@ -132,6 +132,12 @@ json ToJson(const TrialResult& t) {
                     {"armed", f.armed},
                     {"reached", f.reached},
                     {"fired", f.fired_count}};
+    if (!f.until.empty())
+      j["point"]["park"] = {{"until", f.until},
+                            {"until_reached", f.until_reached},
+                            {"woken_by_point", f.woken_by_point},
+                            {"woken_by_timeout", f.woken_by_timeout},
+                            {"woken_by_disarm", f.woken_by_disarm}};
     faults.push_back(std::move(j));
   }
   json checks = json::array();

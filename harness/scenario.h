@@ -35,6 +35,13 @@ struct Worker {
   std::string component;
   int component_line = 0, component_col = 0;
   std::vector<std::pair<std::string, std::string>> config;
+  // A program worker (a relay that is a real program, `command:`): its
+  // argv, and argv[0] resolved in PATH at load. It reads its input pipe on
+  // stdin and writes its output pipe on stdout, always in a process of its
+  // own, and runs no faultlab code: the supervisor records its fate.
+  std::vector<std::string> command;
+  std::string command_path;
+  bool IsProgram() const { return !command.empty(); }
 };
 
 struct Channel {
@@ -76,6 +83,14 @@ struct Fault {
   int at_line = 0, at_col = 0;
   uint32_t probability_ppm = 0;
   uint32_t delay_ms = 0;  // kind delay
+  // Kind park (`until: {worker: W, at: P, hits: N}`, `timeout_ms: T`): the
+  // thread holds at its point until worker until_worker has reached point
+  // until_at until_hits times in the trial, or park_timeout_ms pass.
+  int until_worker = -1;
+  std::string until_at;
+  int until_at_line = 0, until_at_col = 0;
+  uint32_t until_hits = 1;
+  uint32_t park_timeout_ms = 0;
   // Kind signal: what the supervisor sends to the process hosting the
   // target (SIGSEGV, SIGKILL, ...), and for SIGSTOP the SIGCONT this long
   // after (0: never).
@@ -139,10 +154,13 @@ struct Scenario {
   std::vector<PlacementSpec> placements;  // run in this order
   std::vector<Worker> workers;
   std::vector<Channel> channels;
-  std::vector<Fault> faults;  // at most one per worker, in entry order
+  // In entry order. A worker takes at most one fault outside fault points
+  // and any number at fault points (`at:`).
+  std::vector<Fault> faults;
   std::map<std::string, Expectation> expect;  // by placement name
 
-  // Worker w's fault, or null.
+  // Worker w's fault outside fault points, else its first at a fault
+  // point; null if it takes none.
   const Fault* FaultOf(int w) const;
   bool IsTarget(int w) const { return FaultOf(w) != nullptr; }
 

@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "harness/program/program_loader.h"
 #include "harness/stream_graph.h"
 #include "harness/trial.h"
@@ -72,6 +73,7 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"hang", FaultKind::kHang},
     {"error", FaultKind::kError},
     {"delay", FaultKind::kDelay},
+    {"park", FaultKind::kPark},
     {"signal", FaultKind::kSignal}};
 
 // What a `signal` fault may send to a built-in worker's process.
@@ -172,6 +174,7 @@ class Loader {
                       ProcessPlacement(s.workers.size())};
     if (auto n = root["channels"]) LoadChannels(n, s);
     CheckTopology(root, s);
+    CheckProgramWorkers(root, s);
     LoadFaults(root, s);
     if (auto n = root["expect"]) LoadExpect(n, s);
     return s;
@@ -391,7 +394,7 @@ class Loader {
     for (const auto& w : n) {
       Map(w, "a worker",
           {"role", "component", "config", "name", "count", "messages",
-           "interval_us", "payload", "policy", "state_records"});
+           "interval_us", "payload", "policy", "state_records", "command"});
       Worker proto;
       if (w["component"]) {
         if (w["role"])
@@ -404,6 +407,7 @@ class Loader {
                           kRoles, "role");
       }
       RefuseUnusedWorkerKeys(w, proto.role);
+      if (auto c = w["command"]) LoadCommand(c, w, proto);
       // "name[63]" must fit a 32-byte slot, and a channel's "a->b" 48.
       proto.group = w["name"] ? Name(w["name"], "a worker name", 18)
                     : proto.role == Role::kComponent ? proto.component
@@ -433,6 +437,65 @@ class Loader {
         groups_[proto.group].push_back(s.workers.size());
         s.workers.push_back(x);
       }
+    }
+  }
+
+  // A real program as a relay: `command: [tr, a-z, n-za-m]` reads its
+  // input pipe on stdin and writes its output pipe on stdout.
+  void LoadCommand(const YAML::Node& c, const YAML::Node& w, Worker& proto) {
+    if (proto.role != Role::kRelay)
+      Fail(c,
+           "'command' makes a relay a real program (stdin from its input "
+           "pipe, stdout to its output pipe); it needs role: relay");
+    if (w["count"] && Int(w["count"], 1, 64, "count") != 1)
+      Fail(w["count"], "a program worker is one process: count must be 1");
+    for (const char* key : {"interval_us", "policy", "state_records"})
+      if (w[key])
+        Fail(w[key], absl::StrCat("'", key,
+                                  "' has no meaning for a program worker: it "
+                                  "runs its own code"));
+    if (!c.IsSequence() || c.size() == 0)
+      Fail(c, "expected 'command' as a non-empty list of strings");
+    for (const auto& x : c) proto.command.push_back(String(x));
+    proto.command_path = FindInPath(proto.command[0]);
+    if (proto.command_path.empty())
+      Fail(c[0], absl::StrCat("program '", proto.command[0],
+                              "' is not an executable in PATH"));
+  }
+
+  static std::string FindInPath(const std::string& name) {
+    if (name.find('/') != std::string::npos)
+      return access(name.c_str(), X_OK) == 0 ? name : "";
+    const char* path = getenv("PATH");
+    for (absl::string_view dir :
+         absl::StrSplit(path ? path : "/usr/local/bin:/usr/bin:/bin", ':')) {
+      std::string full = absl::StrCat(dir.empty() ? "." : dir, "/", name);
+      if (access(full.c_str(), X_OK) == 0) return full;
+    }
+    return "";
+  }
+
+  // A program worker's one input and one output are pipes: they become its
+  // stdin and stdout.
+  void CheckProgramWorkers(const YAML::Node& root, const Scenario& s) {
+    for (size_t w = 0; w < s.workers.size(); ++w) {
+      if (!s.workers[w].IsProgram()) continue;
+      int ins = 0, outs = 0;
+      for (const Channel& c : s.channels) {
+        if (c.from != int(w) && c.to != int(w)) continue;
+        (c.from == int(w) ? outs : ins)++;
+        if (c.kind != ChannelKind::kPipe)
+          Fail(root["channels"],
+               absl::StrCat("channel ", c.name, ": a program worker (",
+                            s.workers[w].name,
+                            ") takes pipes only, as its stdin and stdout"));
+      }
+      if (ins != 1 || outs != 1)
+        Fail(root["channels"] ? root["channels"] : root["workers"],
+             absl::StrCat(s.workers[w].name,
+                          " is a program: it needs exactly one input pipe "
+                          "(its stdin) and one output pipe (its stdout), has ",
+                          ins, " and ", outs));
     }
   }
 
@@ -685,7 +748,7 @@ class Loader {
     Map(n, "the fault",
         {"target", "kind", "variant", "trigger", "partner", "sibling", "bytes",
          "pattern", "exit_code", "in_lock", "ignore_sigterm", "at", "delay_ms",
-         "signal", "resume_after_ms"});
+         "until", "timeout_ms", "signal", "resume_after_ms"});
     Fault f;
     f.entry = entry;
     f.kind = Enum(Required(n, "kind", "the fault"), kFaultKinds, "fault kind");
@@ -699,7 +762,8 @@ class Loader {
       f.at_col = at.Mark().column + 1;
       f.trigger = TriggerKind::kAfterHits;  // the first hit, unless told
       f.trigger_value = 1;
-    } else if (f.kind == FaultKind::kError || f.kind == FaultKind::kDelay) {
+    } else if (f.kind == FaultKind::kError || f.kind == FaultKind::kDelay ||
+               f.kind == FaultKind::kPark) {
       Fail(n["kind"], absl::StrCat("fault '", FaultKindName(f.kind),
                                    "' happens at a fault point: add 'at: "
                                    "<point name>'"));
@@ -709,6 +773,15 @@ class Loader {
           Int(Required(n, "delay_ms", "a delay fault"), 1, 600000, "delay_ms");
     else if (n["delay_ms"])
       Fail(n["delay_ms"], "'delay_ms' is for faults of kind delay");
+    if (f.kind == FaultKind::kPark) {
+      LoadUntil(Required(n, "until", "a park fault"), s, f);
+      f.park_timeout_ms = Int(Required(n, "timeout_ms", "a park fault"), 1,
+                              600000, "timeout_ms");
+    } else {
+      for (const char* key : {"until", "timeout_ms"})
+        if (n[key])
+          Fail(n[key], absl::StrCat("'", key, "' is for faults of kind park"));
+    }
     if (f.kind == FaultKind::kSignal) LoadSignal(n, f);
     for (const char* key : {"signal", "resume_after_ms"})
       if (n[key] && f.kind != FaultKind::kSignal)
@@ -737,6 +810,7 @@ class Loader {
     RefuseUnusedFaultKeys(n, f);
     if (auto t = n["trigger"])
       f.at.empty() ? LoadTrigger(t, s, f) : LoadPointTrigger(t, f);
+    CheckProgramFault(n, s, targets, f);
     if (auto v = n["partner"]) f.partner = ResolveOne(v, s, "partner");
     if (auto v = n["sibling"]) f.sibling = ResolveOne(v, s, "sibling");
     if (auto v = n["bytes"]) f.bytes = Int(v, 1, 1 << 20, "bytes");
@@ -761,6 +835,22 @@ class Loader {
       if (x.at.empty()) CheckTriggerCanFire(n, s, x);
       s.faults.push_back(x);
     }
+  }
+
+  // A park's `until: {worker: W, at: POINT, hits: N}`: the point of another
+  // worker whose Nth hit in the trial ends the park.
+  void LoadUntil(const YAML::Node& u, const Scenario& s, Fault& f) {
+    Map(u, "a park's 'until'", {"worker", "at", "hits"});
+    f.until_worker =
+        ResolveOne(Required(u, "worker", "a park's 'until'"), s, "worker");
+    const YAML::Node at = Required(u, "at", "a park's 'until'");
+    f.until_at = String(at);
+    if (f.until_at.empty() || f.until_at.size() > 47 ||
+        f.until_at.find_first_of(" \t\n") != std::string::npos)
+      Fail(at, "'at' names a fault point: 1 to 47 characters, no spaces");
+    f.until_at_line = at.Mark().line + 1;
+    f.until_at_col = at.Mark().column + 1;
+    if (auto v = u["hits"]) f.until_hits = Int(v, 1, 1000000000, "hits");
   }
 
   // A signal the supervisor sends to the target's process: sent from
@@ -788,13 +878,41 @@ class Loader {
     }
   }
 
+  // A program worker runs no faultlab code: the one fault that reaches it
+  // is kind signal, sent after_ms from the start (it counts no messages).
+  void CheckProgramFault(const YAML::Node& n, const Scenario& s,
+                         const std::vector<int>& targets, const Fault& f) {
+    for (int t : targets) {
+      const Worker& w = s.workers[t];
+      if (!w.IsProgram()) continue;
+      if (f.kind != FaultKind::kSignal)
+        Fail(n["kind"], absl::StrCat(w.name,
+                                     " is a real program: the fault that "
+                                     "reaches it is kind signal"));
+      if (n["trigger"] && f.trigger != TriggerKind::kAfterMs)
+        Fail(n["trigger"],
+             "a program counts no messages for faultlab: a signal fault on "
+             "it triggers after_ms");
+    }
+  }
+
   // The rules that depend on which worker takes the fault.
   void CheckTargeted(const YAML::Node& n, const Scenario& s, const Fault& f) {
     const std::string& name = s.workers[f.target].name;
-    if (const Fault* other = s.FaultOf(f.target))
-      Fail(n["target"],
-           absl::StrCat(name, " already takes fault ", other->entry + 1,
-                        "; a worker takes at most one fault"));
+    // Faults at fault points add up; one other fault per worker at most.
+    for (const Fault& other : s.faults)
+      if (other.target == f.target && other.at.empty() && f.at.empty())
+        Fail(n["target"],
+             absl::StrCat(name, " already takes fault ", other.entry + 1,
+                          "; a worker takes at most one fault outside fault "
+                          "points (faults with 'at:' may be added)"));
+    if (s.faults.size() >= size_t(kMaxFaults))
+      Fail(n, absl::StrCat("more than ", kMaxFaults,
+                           " faults (counting each member of a group)"));
+    if (f.kind == FaultKind::kPark && f.until_worker == f.target)
+      Fail(n["until"]["worker"],
+           absl::StrCat("a park waits for another worker; ", name,
+                        " cannot wake itself"));
     if (f.partner == f.target)
       Fail(n["partner"], absl::StrCat("the partner must differ from the "
                                       "target (",

@@ -116,7 +116,8 @@ TEST(ScenarioLoaderTest, SeveralFaultsEachWithItsOwnTargetAndTrigger) {
   twice.replace(twice.find("target: relay"), 13, "target: \"sink[0]\"");
   EXPECT_EQ(ErrorOf(twice),
             "x.yaml:15:14: error: sink[0] already takes fault 1; a worker "
-            "takes at most one fault");
+            "takes at most one fault outside fault points (faults with 'at:' "
+            "may be added)");
   std::string both = text;
   both.insert(both.find("faults:"), "fault: {kind: none}\n");
   EXPECT_NE(ErrorOf(both).find("give 'fault' (one) or 'faults' (a list), not "
@@ -127,6 +128,54 @@ TEST(ScenarioLoaderTest, SeveralFaultsEachWithItsOwnTargetAndTrigger) {
   EXPECT_NE(ErrorOf(empty).find("expected 'faults' as a non-empty list"),
             std::string::npos)
       << ErrorOf(empty);
+}
+
+// Faults at fault points add up on one worker; a park names the point of
+// another worker that ends it, and its longest wait.
+TEST(ScenarioLoaderTest, SeveralPointFaultsPerWorkerAndParks) {
+  std::string text = kGood;
+  std::string faults = R"(faults:
+  - {target: relay, kind: segfault, trigger: {after_messages: 10}}
+  - {target: relay, at: relay.forward, kind: error, trigger: {every: 3}}
+  - {target: relay, at: relay.forward, kind: park, timeout_ms: 500,
+     until: {worker: "sink[1]", at: sink.receive, hits: 4}}
+)";
+  text.replace(text.find("fault:"), text.find("expect:") - text.find("fault:"),
+               faults);
+  absl::StatusOr<Scenario> s = LoadScenarioText(text, "x.yaml");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->faults.size(), 3u);
+  EXPECT_EQ(s->FaultOf(1), &s->faults[0]);  // its one fault outside points
+  const Fault& park = s->faults[2];
+  EXPECT_EQ(park.kind, FaultKind::kPark);
+  EXPECT_EQ(park.until_worker, 3);
+  EXPECT_EQ(park.until_at, "sink.receive");
+  EXPECT_EQ(park.until_hits, 4u);
+  EXPECT_EQ(park.park_timeout_ms, 500u);
+  EXPECT_EQ(park.until_at_line, 17);
+  EXPECT_EQ(park.until_at_col, 37);
+
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = text;
+    t.replace(t.find(from), from.size(), to);
+    return ErrorOf(t);
+  };
+  EXPECT_EQ(with("worker: \"sink[1]\"", "worker: relay"),
+            "x.yaml:17:22: error: a park waits for another worker; relay[0] "
+            "cannot wake itself");
+  EXPECT_EQ(with("worker: \"sink[1]\"", "worker: sink"),
+            "x.yaml:17:22: error: worker 'sink' names 3 workers; name exactly "
+            "one, e.g. 'sink[0]'");
+  EXPECT_EQ(with("timeout_ms: 500,", ""),
+            "x.yaml:16:5: error: a park fault needs 'timeout_ms'");
+  EXPECT_EQ(with("kind: park", "kind: delay, delay_ms: 3"),
+            "x.yaml:17:13: error: 'until' is for faults of kind park");
+  EXPECT_NE(with("at: sink.receive, hits: 4", "at: sink.receive, hits: 0")
+                .find("x.yaml:17:57: error:"),
+            std::string::npos);
+  EXPECT_NE(with("at: relay.forward, kind: park", "kind: park")
+                .find("fault 'park' happens at a fault point"),
+            std::string::npos);
 }
 
 TEST(ScenarioLoaderTest, NegativeAndAbsurdNumbersAreErrors) {

@@ -18,9 +18,13 @@ PlacementSpec ProcessPlacement(size_t n_workers) {
 }
 
 const Fault* Scenario::FaultOf(int w) const {
-  for (const Fault& f : faults)
-    if (f.target == w) return &f;
-  return nullptr;
+  const Fault* first = nullptr;
+  for (const Fault& f : faults) {
+    if (f.target != w) continue;
+    if (f.at.empty()) return &f;
+    if (!first) first = &f;
+  }
+  return first;
 }
 
 const PlacementSpec* Scenario::FindPlacement(std::string_view name) const {
@@ -51,6 +55,8 @@ const char* FaultKindName(FaultKind k) {
       return "delay";
     case FaultKind::kSignal:
       return "signal";
+    case FaultKind::kPark:
+      return "park";
   }
   return "?";
 }

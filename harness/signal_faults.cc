@@ -74,6 +74,9 @@ void SignalSender::Tick(uint64_t now, TrialObservation* obs,
       if (!sent.error) {
         uint64_t never = 0;
         sb.workers[f.target].fault_ns.compare_exchange_strong(never, sent.t_ns);
+        never = 0;
+        sb.faults[sent.fault].fired_ns.compare_exchange_strong(never,
+                                                               sent.t_ns);
       }
       obs->sent.push_back(sent);
       break;

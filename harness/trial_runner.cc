@@ -27,6 +27,7 @@
 #include "harness/errno_status.h"
 #include "harness/exit_status.h"
 #include "harness/kept_subjects.h"
+#include "harness/program_worker.h"
 #include "harness/signal_faults.h"
 #include "harness/stream_graph.h"
 #include "harness/trial_setup.h"
@@ -130,6 +131,10 @@ class Trial {
 
  private:
   void OnExit(size_t i);
+  // Starts program worker w (a process of its own; see program_worker.h).
+  absl::Status SpawnProgramWorker(int w,
+                                  const std::vector<ChannelFds>& channels);
+  absl::Status AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid);
   // Notices a subject stopped (or continued) by job control: its workers run
   // no code, so they are hung from that moment.
   void CheckStopped(size_t i, uint64_t now);
@@ -180,8 +185,17 @@ absl::Status Trial::Start() {
   if (!crash_notify_) return ErrnoStatus("eventfd", "crash notification");
   obs_.start_ns = MonotonicNs();
   sb->header.epoch_ns = obs_.start_ns;
-  for (const std::vector<int>& group : obs_.plan.processes) {
-    SpawnRequest req;
+  std::vector<SpawnRequest> reqs;
+  std::vector<size_t> req_group;  // reqs[i] hosts obs_.plan.processes[...]
+  for (size_t g = 0; g < obs_.plan.processes.size(); ++g) {
+    const std::vector<int>& group = obs_.plan.processes[g];
+    if (group.size() == 1 && s_.workers[group[0]].IsProgram()) {
+      if (absl::Status st = SpawnProgramWorker(group[0], channels); !st.ok())
+        return st;
+      continue;
+    }
+    req_group.push_back(g);
+    SpawnRequest& req = reqs.emplace_back();
     req.exe = s_.host_path.empty() ? opts_.worker_exe : s_.host_path;
     std::string list;
     for (int w : group) absl::StrAppend(&list, list.empty() ? "" : ",", w);
@@ -196,25 +210,51 @@ absl::Status Trial::Start() {
         req.fds.push_back({channels[c].end[end].get(), ChannelFd(c, end)});
       }
     }
+    // The first leads the trial's group (or joins the one a program
+    // worker started already leads); the others join it.
     req.pgid = pgid_;
     req.stdout_fd = stderr_.get();
     req.stderr_fd = stderr_.get();
+  }
+  // All of the trial's subjects in one go (the fork server takes them back
+  // to back).
+  if (reqs.empty()) return absl::OkStatus();
+  absl::StatusOr<std::vector<pid_t>> pids =
+      launcher_->SpawnAll(std::move(reqs));
+  if (!pids.ok()) return pids.status();
+  for (size_t i = 0; i < pids->size(); ++i) {
     ProcessRecord rec;
-    rec.workers = group;
-    absl::StatusOr<pid_t> pid = launcher_->Spawn(req);
-    if (!pid.ok()) return pid.status();
-    rec.pid = *pid;
-    if (pgid_ == 0) pgid_ = *pid;
-    int pfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
-    if (pfd < 0) {
-      obs_.processes.push_back(rec);
-      return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
-    }
-    pidfds_.emplace_back(pfd);
-    obs_.processes.push_back(rec);
+    rec.workers = obs_.plan.processes[req_group[i]];
+    if (absl::Status st = AddProcess(rec, (*pids)[i]); !st.ok()) return st;
   }
   // `channels` goes out of scope here: the supervisor holds no channel end,
   // so a reader sees EOF as soon as its writers are gone.
+  return absl::OkStatus();
+}
+
+absl::Status Trial::SpawnProgramWorker(
+    int w, const std::vector<ChannelFds>& channels) {
+  ProcessRecord rec;
+  rec.workers = {w};
+  absl::Status st =
+      AddProcess(rec, launcher_->Spawn(ProgramWorkerRequest(
+                          s_, w, channels, pgid_, stderr_.get())));
+  if (!st.ok()) return st;
+  // It runs no faultlab code: the supervisor marks it started.
+  WorkerSlot& slot = obs_.board->get()->workers[w];
+  slot.pid.store(obs_.processes.back().pid);
+  slot.state.store(WorkerState::kRunning);
+  return absl::OkStatus();
+}
+
+absl::Status Trial::AddProcess(ProcessRecord rec, absl::StatusOr<pid_t> pid) {
+  if (!pid.ok()) return pid.status();
+  rec.pid = *pid;
+  if (pgid_ == 0) pgid_ = *pid;
+  int pfd = static_cast<int>(syscall(SYS_pidfd_open, *pid, 0));
+  obs_.processes.push_back(rec);
+  if (pfd < 0) return ErrnoStatus("pidfd_open", absl::StrCat(*pid));
+  pidfds_.emplace_back(pfd);
   return absl::OkStatus();
 }
 
@@ -448,6 +488,9 @@ void Trial::Terminate() {
   std::memcpy(static_cast<void*>(frozen_.get()),
               static_cast<const void*>(obs_.board->get()), sizeof(Scoreboard));
   if (opts_.keep_stopped && KeepStopped()) return;
+  // Threads parked at fault points go on (no lock involved), so a subject
+  // that ends on SIGTERM is not held up by a park.
+  DisarmFaults(*obs_.board->get());
   if (pgid_ > 0) kill(-pgid_, SIGTERM);
   uint64_t until = MonotonicNs() + uint64_t(opts_.term_grace_ms) * 1000000;
   while (!AllReaped() && MonotonicNs() < until) {
@@ -554,7 +597,17 @@ TrialPlan MakePlan(const Scenario& s, const PlacementSpec& placement,
   TrialPlan p;
   p.placement = placement.name;
   p.seed = seed;
-  p.processes = placement.groups;
+  // A program worker runs no faultlab code, so no placement can put it in
+  // a subject with others: each is a process of its own, after the rest.
+  std::vector<std::vector<int>> programs;
+  for (const std::vector<int>& group : placement.groups) {
+    std::vector<int> hosted;
+    for (int w : group)
+      (s.workers[w].IsProgram() ? programs.emplace_back() : hosted)
+          .push_back(w);
+    if (!hosted.empty()) p.processes.push_back(std::move(hosted));
+  }
+  for (std::vector<int>& one : programs) p.processes.push_back(std::move(one));
   PlanStreams(s, &p);
   // Fault k draws from the seed's k-th SplitMix step, so the first fault's
   // draw is the same as with one fault.

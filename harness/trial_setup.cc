@@ -125,8 +125,15 @@ void FillScoreboard(const Scenario& s, const TrialPlan& plan, Scoreboard* sb) {
     CopyName(f.at, sizeof f.at, x.at);
     f.probability_ppm = x.probability_ppm;
     f.delay_ms = x.delay_ms;
-    // A signal comes from the supervisor: the worker has nothing to fire.
-    if (x.kind != FaultKind::kSignal) sb->workers[x.target].config.fault = k;
+    f.until_worker = x.until_worker;
+    CopyName(f.until_at, sizeof f.until_at, x.until_at);
+    f.until_hits = x.until_hits;
+    f.park_timeout_ms = x.park_timeout_ms;
+    // The worker's own trigger drives its fault outside points; faults at
+    // points fire where the code reaches them (workers/sdk/point.cc); a
+    // signal comes from the supervisor: the worker has nothing to fire.
+    if (x.at.empty() && x.kind != FaultKind::kSignal)
+      sb->workers[x.target].config.fault = k;
   }
   sb->n_locks = 2;
   InitLock(sb->locks[0], "lock A");

@@ -153,6 +153,11 @@ void AppendFaults(const json& trial, std::string* out) {
                       ": armed ", Str(p, "armed", "?"), ", reached ",
                       Str(p, "reached", "?"), ", fired ", Str(p, "fired", "?"),
                       ")");
+    if (const json& k = Field(Field(f, "point"), "park"); k.is_object())
+      absl::StrAppend(out, "; parked until ", CleanText(Str(k, "until", "?")),
+                      ": woken by the point ", Str(k, "woken_by_point", "?"),
+                      ", by the timeout ", Str(k, "woken_by_timeout", "?"),
+                      ", by disarming ", Str(k, "woken_by_disarm", "?"));
     absl::StrAppend(out, "\n");
   }
 }

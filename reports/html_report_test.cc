@@ -234,10 +234,11 @@ TEST(HtmlReportTest, ProgramTrialShowsTreeProbesSessionsAndRecovery) {
   for (const json& x : prog["roles"]) respawns += x["respawns"].get<int>();
   EXPECT_EQ(Count(html, " ↻</text>"), respawns);
   EXPECT_GT(respawns, 0);
-  EXPECT_EQ(Count(html, "was sent to pid "), 1);
+  EXPECT_EQ(Count(html, "the fault (SIGSEGV sent (SI_USER)) hit pid "), 1);
   // A session row per slot, and a cross for each session lost.
   for (const json& s : prog["sessions"])
-    lost += !s["error"].get<std::string>().empty();
+    lost +=
+        s["established"].get<bool>() && !s["error"].get<std::string>().empty();
   EXPECT_EQ(Count(html, ", lost: "), lost);
   EXPECT_GT(lost, 0);
   EXPECT_EQ(Count(html, ">replacement seen</text>"), 1);

@@ -204,7 +204,7 @@ TEST(JunitReportTest, ProgramTrialsCarryTheTreeProbesClientsAndRecovery) {
                                             p["pid"].get<int64_t>(), " (")))
         << p.dump();
   EXPECT_TRUE(
-      absl::StrContains(xml, "fault: SIGSEGV sent (SI_USER, sender pid "))
+      absl::StrContains(xml, "fault: SIGSEGV sent (SI_USER), sender pid "))
       << xml;
   EXPECT_TRUE(absl::StrContains(xml, "role worker: 3 processes, 1 respawns"))
       << xml;
@@ -212,6 +212,26 @@ TEST(JunitReportTest, ProgramTrialsCarryTheTreeProbesClientsAndRecovery) {
   EXPECT_TRUE(absl::StrContains(xml, "client sessions: "));
   EXPECT_TRUE(
       absl::StrContains(xml, "recovery after the fault: replacement seen "));
+}
+
+// A signal fault on built-in workers says it was sent, to which pid.
+TEST(JunitReportTest, ASentSignalFaultSaysSoInSystemOut) {
+  json r = internal::LoadSampleResult();
+  json& t = r["scenarios"][0]["placements"][0]["trials"][0];
+  t["faults"] = {{{"target", "relay[0]"},
+                  {"kind", "signal"},
+                  {"fired", true},
+                  {"delivery", "sent"},
+                  {"sent",
+                   {{"signal", "SIGKILL"},
+                    {"pid", 4211},
+                    {"sender_pid", 4200},
+                    {"si_code", "SI_USER"},
+                    {"at_ms", 41.25}}}}};
+  EXPECT_TRUE(absl::StrContains(
+      RenderJunit(r),
+      "fault: SIGKILL sent (SI_USER, sender pid 4200) to pid 4211 hosting "
+      "relay[0] at 41.2 ms"));
 }
 
 TEST(JunitReportTest, AHarnessErrorIsAnErrorNotAFailure) {

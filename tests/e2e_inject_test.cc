@@ -14,14 +14,15 @@ namespace {
 
 using nlohmann::json;
 
-// A scenario around the test subject (tests/inject/inject_subject.cc).
+// A scenario around the test subject (workers/inject/inject_subject.cc).
 std::string Subject(const std::string& command, const std::string& roles,
-                    const std::string& fault, const std::string& expect = "") {
+                    const std::string& fault, const std::string& expect = "",
+                    int deadline_ms = 700) {
   return WriteScenario(
-      "name: inject\nseed: 3\ndeadline_ms: 700\n"
-      "program:\n  command: " +
-      command + "\n  ready: {line: ready, timeout_ms: 3000}\n" + roles +
-      "fault:\n" + fault + expect);
+      "name: inject\nseed: 3\ndeadline_ms: " + std::to_string(deadline_ms) +
+      "\nprogram:\n  command: " + command +
+      "\n  ready: {line: ready, timeout_ms: 3000}\n" + roles + "fault:\n" +
+      fault + expect);
 }
 
 const json& Program(const json& result) {
@@ -89,6 +90,29 @@ TEST(E2eInjectTest, SegfaultRaisedInTheChosenThreadIsRecordedInside) {
       << stack["frames"].dump();
 }
 
+TEST(E2eInjectTest, TheProgramsOwnHandlerRunsAndIsRecorded) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "handler"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  thread: pump-b\n"
+                      "  trigger: {call: write, after_calls: 5}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  const json& proc = p["processes"][0];
+  // Its handler ran (and exited 42) behind the injector's recorder.
+  EXPECT_EQ(proc["exit_code"], 42) << proc.dump();
+  EXPECT_TRUE(p["raised"]["program_handler"].get<bool>());
+  EXPECT_TRUE(p["raised"]["program_handler_ran"].get<bool>());
+  const json& crash = proc["injector"]["crash"];
+  EXPECT_EQ(crash["signal"], "SIGSEGV");
+  EXPECT_EQ(crash["si_code"], "SEGV_MAPERR");
+  EXPECT_EQ(crash["thread"], "pump-b");
+  EXPECT_TRUE(crash["program_handler_ran"].get<bool>());
+  EXPECT_NE(Trial(r.json, "process")["stderr"].get<std::string>().find(
+                "my own SIGSEGV handler ran"),
+            std::string::npos);
+}
+
 TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
   RunOutput r = RunFaultlab(
       {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",
@@ -103,6 +127,62 @@ TEST(E2eInjectTest, AbortAfterATimeInAThreadByName) {
   EXPECT_GE(p["fault"]["t_ms"].get<double>(), 100.0);
 }
 
+TEST(E2eInjectTest, HeapOverrunOfALiveBlockIsFoundByTheProgramsAllocator) {
+  // pump-a's blocks sit below the top chunk of its arena: 64 bytes past
+  // the end of either reach the top chunk's header, which glibc checks at
+  // the next malloc from it or at the free of the block beside it.
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",
+                      "  kind: heap_overwrite\n  target: program\n"
+                      "  thread: pump-a\n"
+                      "  trigger: {call: malloc, after_calls: 10}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  EXPECT_EQ(p["raised"]["thread"], "pump-a");
+  EXPECT_EQ(p["raised"]["call"], "malloc");
+  EXPECT_NE(p["raised"]["address"].get<uint64_t>(), 0u);  // the block's end
+  const json& proc = p["processes"][0];
+  EXPECT_EQ(proc["signal"], "SIGABRT") << proc.dump();
+  // Raised by glibc's own check in the thread that freed the block.
+  EXPECT_EQ(proc["injector"]["crash"]["thread"], "pump-a");
+  EXPECT_EQ(proc["injector"]["crash"]["signal"], "SIGABRT");
+}
+
+TEST(E2eInjectTest, ALockNeverReleasedStopsEveryThreadThatNeedsIt) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "locks"])", "",
+                      "  kind: deadlock\n  target: program\n"
+                      "  trigger: {call: write, after_calls: 10}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& p = Program(r.json);
+  ASSERT_TRUE(p["fault"]["fired"].get<bool>());
+  EXPECT_EQ(p["raised"]["variant"], "held_forever");
+  EXPECT_NE(p["raised"]["address"].get<uint64_t>(), 0u);  // the mutex kept
+  const json& proc = p["processes"][0];
+  // Both threads write under the lock every 2 ms: with it held for good,
+  // the 10th write after ready is the last one, for the remaining 600 ms.
+  EXPECT_EQ(p["raised"]["call_count"], 10);
+  EXPECT_EQ(proc["injector"]["calls"], 10);
+  EXPECT_EQ(proc["outcome"], "completed");  // alive, stuck, until teardown
+}
+
+TEST(E2eInjectTest, ARandomCallNumberIsDrawnFromTheSeedAndHit) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "serve"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  thread: pump-b\n"
+                      "  trigger: {call: write, random_calls: 40}\n")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json& t = Trial(r.json, "process");
+  const json& x = t["program"]["raised"];
+  EXPECT_TRUE(x["random_calls"].get<bool>());
+  const uint64_t drawn = t["trigger_drawn"];
+  EXPECT_GE(drawn, 1u);
+  EXPECT_LE(drawn, 40u);
+  EXPECT_EQ(x["after_calls"], drawn);
+  EXPECT_EQ(x["call_count"], drawn);
+}
+
 std::string ForkFault(const std::string& mode, int after) {
   return "  kind: segfault\n  target: child\n  fork: " + mode +
          "\n  trigger: {call: write, after_calls: " + std::to_string(after) +
@@ -114,11 +194,12 @@ constexpr char kForkRoles[] =
     "    - {name: child, parent: parent}\n";
 
 TEST(E2eInjectTest, CountAcrossForkIsInheritedOrReset) {
-  // The parent writes 10 times, then forks; the child writes 5 times.
+  // After ready the parent writes 10 times, then forks; the child writes 5
+  // times.
   const std::string cmd = R"(["${bin}/inject-subject", "fork", "10"])";
   // Inherited: the child goes on from 10, so its 3rd write is call 13.
-  RunOutput in =
-      RunFaultlab({"run", Subject(cmd, kForkRoles, ForkFault("inherit", 13))});
+  RunOutput in = RunFaultlab(
+      {"run", Subject(cmd, kForkRoles, ForkFault("inherit", 13), "", 1200)});
   ASSERT_EQ(in.exit_code, 0) << in.out << in.err;
   const json& p = Program(in.json);
   ASSERT_TRUE(p["fault"]["fired"].get<bool>()) << p["fault"].dump();
@@ -131,8 +212,8 @@ TEST(E2eInjectTest, CountAcrossForkIsInheritedOrReset) {
   EXPECT_EQ(p["raised"]["handshakes"], 2);  // the parent, and its fork
 
   // Reset: the child counts from 0 and never reaches 13.
-  RunOutput re =
-      RunFaultlab({"run", Subject(cmd, kForkRoles, ForkFault("reset", 13))});
+  RunOutput re = RunFaultlab(
+      {"run", Subject(cmd, kForkRoles, ForkFault("reset", 13), "", 1200)});
   EXPECT_EQ(re.exit_code, 1) << re.out << re.err;
   const json& q = Program(re.json);
   EXPECT_FALSE(q["fault"]["fired"].get<bool>());

@@ -118,6 +118,69 @@ TEST(E2eSdkTest, ParallelTrialsShareNoPointState) {
     }
 }
 
+// Several points in one worker, each fault with its own counts; a park
+// whose point is never reached ends at its timeout, and the run goes on.
+TEST(E2eSdkTest, SeveralPointsInOneWorkerAndAParkThatTimesOut) {
+  RunOutput r = RunFaultlab({"run", EchoScenario(R"(faults:
+  - {target: echo, at: echo.reply, kind: error, trigger: {every: 4}}
+  - {target: echo, at: echo.request, kind: error, trigger: {every: 10}}
+  - {target: echo, at: echo.reply, kind: park, timeout_ms: 50,
+     until: {worker: client, at: echo.request}}
+)",
+                                                 R"(expect:
+  thread: {others: completed, target: completed}
+  process: {others: completed, target: completed}
+  pair: {others: completed, target: completed}
+)")});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const char* pl : {"thread", "process", "pair"}) {
+    const json& f = Trial(r.json, pl)["faults"];
+    ASSERT_EQ(f.size(), 3u) << pl;
+    EXPECT_EQ(f[0]["point"]["name"], "echo.reply") << pl;
+    EXPECT_EQ(f[0]["point"]["reached"], 40) << pl;
+    EXPECT_EQ(f[0]["point"]["fired"], 10) << pl;
+    EXPECT_EQ(f[1]["point"]["name"], "echo.request") << pl;
+    EXPECT_EQ(f[1]["point"]["reached"], 40) << pl;
+    EXPECT_EQ(f[1]["point"]["fired"], 4) << pl;
+    EXPECT_EQ(f[2]["point"]["fired"], 1) << pl;
+    const json& park = f[2]["point"]["park"];
+    EXPECT_EQ(park["until_reached"], 0) << pl;  // the client has no such point
+    EXPECT_EQ(park["woken_by_timeout"], 1) << pl;
+    EXPECT_EQ(park["woken_by_point"], 0) << pl;
+    EXPECT_TRUE(f[2]["fired"].get<bool>()) << pl;
+    // Hits 4, 8, ... of one point and 10, 20, ... of the other: 12 requests.
+    EXPECT_NE(Trial(r.json, pl)["stderr"].get<std::string>().find(
+                  "client[0]: 40 requests, 12 error replies"),
+              std::string::npos)
+        << pl;
+  }
+}
+
+// The shipped race (scenarios/park_order.yaml): the park holds the sink
+// until its producer has finished, so the sink's crash comes after the
+// producer's end in every placement.
+TEST(E2eSdkTest, AParkOrdersACrashAfterAPeersEnd) {
+  RunOutput r = RunFaultlab(
+      {"run", SourceDir() + "/scenarios/park_order.yaml", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const json& p : r.json["scenarios"][0]["placements"])
+    for (const json& t : p["trials"]) {
+      const json& park = t["faults"][0];
+      const json& crash = t["faults"][1];
+      EXPECT_EQ(park["kind"], "park");
+      EXPECT_EQ(park["point"]["park"]["until_reached"], 1) << p["placement"];
+      EXPECT_EQ(park["point"]["park"]["woken_by_point"], 1) << p["placement"];
+      EXPECT_EQ(crash["point"]["reached"], 5) << p["placement"];
+      EXPECT_EQ(crash["point"]["fired"], 1) << p["placement"];
+      EXPECT_LT(park["fired_ms"].get<double>(),
+                crash["fired_ms"].get<double>());
+      for (const json& w : t["workers"])
+        EXPECT_EQ(w["outcome"],
+                  w["name"] == "sink[0]" ? "crashed" : "completed")
+            << p["placement"] << " " << w["name"];
+    }
+}
+
 TEST(E2eSdkTest, AComponentOrPointTheHostLacksIsBadInput) {
   std::string path = EchoScenario("");
   {

@@ -46,6 +46,14 @@ file(COPY "${SOURCE_DIR}/examples/kvstore/" DESTINATION "${project}"
 
 step("cmake --install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}"
      --prefix "${prefix}")
+# What the supervisor looks for beside itself at run time.
+foreach(f bin/faultlab bin/faultlab-worker bin/faultlab-reaper
+    bin/libfaultlab-inject.so include/faultlab/component.h
+    include/faultlab/gtest.h lib/cmake/faultlab/faultlabConfig.cmake)
+  if(failure STREQUAL "" AND NOT EXISTS "${prefix}/${f}")
+    fail("cmake --install left no ${f} in the prefix")
+  endif()
+endforeach()
 set(launcher "")
 if(LAUNCHER)
   set(launcher "-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}")

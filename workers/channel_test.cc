@@ -24,7 +24,7 @@
 
 namespace faultlab {
 
-void InjectFault(WorkerContext&, const FaultConfig&) {}
+void InjectFault(WorkerContext&, FaultConfig&) {}
 void PrepareHeap(WorkerContext&) {}
 void CheckHeap(WorkerContext&, bool) {}
 void RunLocker(WorkerContext&) {}

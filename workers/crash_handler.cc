@@ -1,21 +1,21 @@
-// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace) first.
-// The worker links libgcc_s, so nothing is loaded or allocated on first use
-// (backtrace() would dlopen it), it takes no lock a crash could hold but the
-// loader's, and it makes no system call, where Debian's libunwind blocks
-// and restores every signal several times per frame (about a hundred
-// sigprocmask calls for one crash, most of the time a crashing subject
-// spends before it dies). The walk starts in the handler; it records from
-// the frame the signal interrupted (libgcc marks it a signal frame, and its
-// address is the faulting instruction's, no return address) onwards. Where
-// libgcc cannot walk (that frame has no unwind table, such as a jump to
-// address 0), libunwind walks instead: unw_init_local2 with the signal's
-// ucontext, and its frame-pointer heuristics for code without tables.
-// Only raw addresses are recorded; names are looked up later by the
-// supervisor, outside the dying process.
-#define UNW_LOCAL_ONLY
+// How the stack is walked: with libgcc's unwinder (_Unwind_Backtrace)
+// first, in the handler. Every host links libgcc's unwinder (it is what C++
+// exceptions use), so nothing is loaded or allocated on first use
+// (backtrace() would dlopen libgcc_s), it takes no lock a crash could hold
+// but the loader's, and it makes no system call. libunwind, which walked
+// every stack before, blocks and restores every signal several times per
+// frame (about a hundred sigprocmask calls for one crash, most of the time a
+// crashing subject spent before it died), so it is now the second walker:
+// where libgcc cannot walk from the interrupted frame (it has no unwind
+// table, as after a call through a wild function pointer), libunwind starts
+// from the signal's ucontext (unw_init_local2, UNW_INIT_SIGNAL_FRAME) and
+// falls back on its frame-pointer heuristics. If neither gets past that
+// frame, the record is its address and the return address on top of its
+// stack, read with process_vm_readv so a bad stack pointer cannot fault
+// inside the handler. Only raw addresses are recorded; names are looked up
+// later by the supervisor, outside the dying process.
 #include "workers/crash_handler.h"
 
-#include <libunwind.h>
 #include <link.h>
 #include <pthread.h>
 #include <sched.h>
@@ -23,9 +23,13 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 #include <unwind.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
 
 #include <atomic>
 #include <cstring>
@@ -54,26 +58,6 @@ constexpr size_t kAltStackBytes = 256 * 1024;
 
 int Gettid() { return static_cast<int>(syscall(SYS_gettid)); }
 
-void UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
-  unw_cursor_t cursor;
-  int rc = ucontext
-               ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
-                                 UNW_INIT_SIGNAL_FRAME)
-               : -1;
-  unw_context_t here;
-  if (rc != 0) {
-    unw_getcontext(&here);
-    if (unw_init_local(&cursor, &here) != 0) return;
-  }
-  uint32_t n = 0;
-  do {
-    unw_word_t ip = 0;
-    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
-    rec.frames[n++].ip = ip;
-  } while (n < kMaxFrames && unw_step(&cursor) > 0);
-  rec.n_frames = n;
-}
-
 struct GccWalk {
   CrashRecord* rec;
   uint64_t from_ip;  // the interrupted instruction; 0: record every frame
@@ -95,42 +79,89 @@ _Unwind_Reason_Code GccStep(_Unwind_Context* ctx, void* arg) {
   return _URC_NO_REASON;
 }
 
-// The address of the instruction the signal interrupted; 0 if unknown.
-uint64_t InterruptedIp(const void* ucontext) {
+struct Interrupted {
+  uint64_t ip = 0;  // the instruction the signal interrupted; 0 if unknown
+  uint64_t sp = 0;  // its stack pointer
+};
+
+Interrupted InterruptedAt(const void* ucontext) {
   const auto* uc = static_cast<const ucontext_t*>(ucontext);
 #if defined(__x86_64__)
-  return uint64_t(uc->uc_mcontext.gregs[REG_RIP]);
+  return {uint64_t(uc->uc_mcontext.gregs[REG_RIP]),
+          uint64_t(uc->uc_mcontext.gregs[REG_RSP])};
 #elif defined(__aarch64__)
-  return uint64_t(uc->uc_mcontext.pc);
+  return {uint64_t(uc->uc_mcontext.pc), uint64_t(uc->uc_mcontext.sp)};
 #else
   (void)uc;
-  return 0;
+  return {};
 #endif
 }
 
-void Unwind(void* ucontext, CrashRecord& rec) {
-  if (const uint64_t from = ucontext ? InterruptedIp(ucontext) : 0) {
-    GccWalk walk{&rec, from, false, 0};
-    _Unwind_Backtrace(GccStep, &walk);
-    // One frame means the interrupted one had no unwind table: let
-    // libunwind try its heuristics.
-    if (walk.started && walk.n > 1) {
-      rec.n_frames = walk.n;
-      return;
-    }
+// libunwind's walk from the signal's ucontext (or from here when there is
+// none: the warm-up). Its cache is per thread, so it takes no lock.
+uint32_t UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
+  unw_cursor_t cursor;
+  unw_context_t here;
+  int rc = ucontext
+               ? unw_init_local2(&cursor, static_cast<unw_context_t*>(ucontext),
+                                 UNW_INIT_SIGNAL_FRAME)
+               : -1;
+  if (rc != 0) {
+    unw_getcontext(&here);
+    if (unw_init_local(&cursor, &here) != 0) return 0;
   }
-  UnwindWithLibunwind(ucontext, rec);
+  uint32_t n = 0;
+  do {
+    unw_word_t ip = 0;
+    if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || ip == 0) break;
+    rec.frames[n++].ip = ip;
+  } while (n < kMaxFrames && unw_step(&cursor) > 0);
+  return n;
+}
+
+void Unwind(void* ucontext, CrashRecord& rec) {
+  if (!ucontext) {  // from here (a warm-up)
+    GccWalk walk{&rec, 0, true, 0};
+    _Unwind_Backtrace(GccStep, &walk);
+    rec.n_frames = walk.n;
+    return;
+  }
+  const Interrupted at = InterruptedAt(ucontext);
+  GccWalk walk{&rec, at.ip, false, 0};
+  if (at.ip) _Unwind_Backtrace(GccStep, &walk);
+  if (walk.started && walk.n > 1) {
+    rec.n_frames = walk.n;
+    return;
+  }
+  // No unwind table where it stopped: libunwind's heuristics next.
+  if (const uint32_t n = UnwindWithLibunwind(ucontext, rec); n > 1) {
+    rec.n_frames = n;
+    return;
+  }
+  // Most often a call to a bad address, whose return address is the word on
+  // top of the stack.
+  uint32_t n = 0;
+  if (at.ip) rec.frames[n++].ip = at.ip;
+  uint64_t ret = 0;
+  iovec local{&ret, sizeof ret};
+  iovec remote{reinterpret_cast<void*>(at.sp), sizeof ret};
+  if (at.sp &&
+      process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
+          ssize_t(sizeof ret) &&
+      ret)
+    rec.frames[n++].ip = ret;
+  rec.n_frames = n;
 }
 
 void FillRecord(CrashRecord& rec, int sig, const siginfo_t* info,
-                void* ucontext) {
+                void* ucontext, int tid) {
   rec.signal = sig;
   rec.si_code = info ? info->si_code : 0;
   rec.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
   // si_addr means a fault address only for kernel-generated faults.
   rec.address =
       info && info->si_code > 0 ? reinterpret_cast<uint64_t>(info->si_addr) : 0;
-  rec.tid = Gettid();
+  rec.tid = tid;
   prctl(PR_GET_NAME, rec.thread, 0, 0, 0);
   if (!rec.t_ns || sig == 0) rec.t_ns = MonotonicNs();
   Unwind(ucontext, rec);
@@ -149,21 +180,27 @@ void NotifyCrash() {
 std::atomic<uint32_t> g_crashing{0};
 static_assert(std::atomic<uint32_t>::is_always_lock_free);
 
+// The process and thread a handler runs in, asked once per signal.
+struct Self {
+  pid_t pid = getpid();
+  int tid = Gettid();
+};
+
 // Records the signal that ends this process, once per process.
-void RecordEndedBy(int sig, const siginfo_t* info) {
+void RecordEndedBy(int sig, const siginfo_t* info, const Self& self) {
   static std::atomic<uint32_t> recorded{0};
   if (!g_sb || g_first_worker < 0 || recorded.exchange(1) != 0) return;
   SignalRecord& r = g_sb->workers[g_first_worker].ended_by;
   r.signal = sig;
   r.si_code = info ? info->si_code : 0;
   r.sender_pid = info && info->si_code <= 0 ? info->si_pid : 0;
-  r.pid = static_cast<int32_t>(getpid());
-  r.tid = Gettid();
+  r.pid = static_cast<int32_t>(self.pid);
+  r.tid = self.tid;
   r.t_ns = MonotonicNs();
   r.present.store(1);
 }
 
-[[noreturn]] void ReRaise(int sig) {
+[[noreturn]] void ReRaise(int sig, const Self& self) {
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -172,20 +209,23 @@ void RecordEndedBy(int sig, const siginfo_t* info) {
   sigemptyset(&unblock);
   sigaddset(&unblock, sig);
   pthread_sigmask(SIG_UNBLOCK, &unblock, nullptr);
-  raise(sig);
-  _exit(128 + sig);  // not reached
+  syscall(SYS_tgkill, self.pid, self.tid, sig);  // raise(), without asking
+                                                 // who we are again
+  _exit(128 + sig);                              // not reached
 }
 
 void OnEndingSignal(int sig, siginfo_t* info, void*) {
-  RecordEndedBy(sig, info);
-  ReRaise(sig);
+  const Self self;
+  RecordEndedBy(sig, info, self);
+  ReRaise(sig, self);
 }
 
 void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
-  RecordEndedBy(sig, info);
+  const Self self;
+  RecordEndedBy(sig, info, self);
   uint32_t expected = 0;
   if (g_sb &&
-      g_crashing.compare_exchange_strong(expected, uint32_t(Gettid()))) {
+      g_crashing.compare_exchange_strong(expected, uint32_t(self.tid))) {
     int w = t_worker;
     if (w >= 0) {
       CrashRecord& rec = g_sb->workers[w].crash;
@@ -194,22 +234,22 @@ void OnFatalSignal(int sig, siginfo_t* info, void* ucontext) {
       // The supervisor, just woken, often has no other CPU to run on (a
       // loaded machine): give it this one now, and unwind after.
       sched_yield();
-      FillRecord(rec, sig, info, ucontext);
+      FillRecord(rec, sig, info, ucontext, self.tid);
       rec.present.store(1);
     }
-  } else if (g_sb && expected != uint32_t(Gettid())) {
+  } else if (g_sb && expected != uint32_t(self.tid)) {
     // Another thread is already reporting its crash and will take the
     // process down; do not race it.
     for (;;) pause();
   }
-  ReRaise(sig);
+  ReRaise(sig, self);
 }
 
 void OnStackRequest(int, siginfo_t*, void* ucontext) {
   int w = t_worker;
   if (!g_sb || w < 0) return;
   CrashRecord& rec = g_sb->workers[w].snapshot;
-  FillRecord(rec, 0, nullptr, ucontext);
+  FillRecord(rec, 0, nullptr, ucontext, Gettid());
   rec.present.fetch_add(1);
 }
 
@@ -256,10 +296,6 @@ int CollectModule(dl_phdr_info* info, size_t, void* data) {
 
 void InstallSignalHandlers() {
   if (g_handlers_installed) return;
-  // libunwind's cache of unwind rules per thread, with no lock: a global
-  // cache takes a lock around every step, and Debian's libunwind blocks all
-  // signals around each take (two sigprocmask calls per frame).
-  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   struct sigaction sa {};
   sa.sa_sigaction = OnFatalSignal;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
@@ -300,13 +336,11 @@ void PrepareSubjectSignals() {
 }
 
 void WarmUpUnwinder() {
-  // As InstallCrashHandlers() does, first, so the cache warmed here is the
-  // one a subject's main thread inherits.
-  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   static CrashRecord scratch;
+  Unwind(nullptr, scratch);
+  // libunwind's first walk sets up its state; do it here, not in a handler.
+  unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
   UnwindWithLibunwind(nullptr, scratch);
-  GccWalk walk{&scratch, 0, true, 0};
-  _Unwind_Backtrace(GccStep, &walk);
 }
 
 void CacheModules() {

@@ -24,10 +24,10 @@ void InstallThreadAltStack(int index);
 // gives the main thread its alternate stack, so each subject inherits both
 // instead of making those system calls itself.
 void PrepareSubjectSignals();
-// Walks the calling thread's stack once, discarding the result: libunwind
-// sets up its process-wide state on first use, so a host that forks
-// subjects (the fork server) does it once for all of them instead of each
-// subject's crash handler doing it on the way down.
+// Walks the calling thread's stack once, discarding the result: the
+// unwinder sets up its caches on first use, so a host that forks subjects
+// (the fork server) does it once for all of them instead of each subject's
+// crash handler doing it on the way down.
 void WarmUpUnwinder();
 // Takes the list RecordModules() records once, in a host that forks its
 // subjects and loads nothing after this (the fork server): each subject

@@ -72,7 +72,7 @@ int (*volatile g_recurse)(int) = Recurse;
 void InjectHeapOverwrite(WorkerContext& ctx, const FaultConfig& fault);
 void InjectDeadlock(WorkerContext& ctx, const FaultConfig& fault);
 
-void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
+void InjectFault(WorkerContext& ctx, FaultConfig& fault) {
   // Test aid: a subject that ignores SIGTERM, for the supervisor's SIGKILL.
   if (fault.ignore_sigterm) signal(SIGTERM, SIG_IGN);
   switch (fault.kind) {
@@ -106,6 +106,9 @@ void InjectFault(WorkerContext& ctx, const FaultConfig& fault) {
       return;  // the fault point returns true; the code handles it
     case FaultKind::kSignal:
       return;  // the supervisor sends it; the worker never raises it
+    case FaultKind::kPark:
+      Park(ctx, fault);
+      return;
   }
 }
 

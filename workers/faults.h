@@ -12,7 +12,13 @@ namespace faultlab {
 
 class WorkerContext;
 
-void InjectFault(WorkerContext& ctx, const FaultConfig& fault);
+void InjectFault(WorkerContext& ctx, FaultConfig& fault);
+
+// Holds the thread at its fault point (kPark) until fault.until_worker has
+// reached fault.until_at fault.until_hits times in the trial, the fault is
+// disarmed, or park_timeout_ms pass; heartbeats go on meanwhile. Holds no
+// lock while it waits. Counts how it ended in the fault's woken_by_*.
+void Park(WorkerContext& ctx, FaultConfig& fault);
 
 // The address a wild_pointer segfault writes to: canonical, user space, and
 // never mapped by anything faultlab loads.

@@ -17,8 +17,8 @@
 //
 // The server is single-threaded, so each fork copies a process with no lock
 // held by anyone: the subject may allocate and use stdio freely. It warms
-// libunwind up and lists its loaded objects once, so a subject's crash
-// handler does not pay for libunwind's first-use set-up between the fault
+// the unwinder up and lists its loaded objects once, so a subject's crash
+// handler does not pay for the unwinder's first-use set-up between the fault
 // and the process's death, nor each subject for walking every object.
 #include "workers/fork_server.h"
 
@@ -85,6 +85,7 @@ bool Valid(const ForkServerRequest& req, int n_fds) {
   if (req.magic != kForkServerMagic || req.n_fds != n_fds) return false;
   for (int i = 0; i < n_fds; ++i)
     if (req.targets[i] < 0 || req.targets[i] >= kForkServerLowFds) return false;
+  if (req.pgid < kForkServerJoinLast) return false;
   return memchr(req.args, '\0', sizeof req.args) != nullptr;
 }
 
@@ -93,6 +94,7 @@ int* g_tid_address = nullptr;  // glibc's thread descriptor's tid field
 void* g_robust_head = nullptr;
 size_t g_robust_len = 0;
 bool g_single_fork = false;
+bool g_mask_empty = false;  // the server blocks no signal: nor do subjects
 
 // Ends a subject that cannot become what the supervisor asked for, saying
 // why on the server's stderr (the subject's own is not in place yet).
@@ -143,9 +145,11 @@ pid_t Parent() {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (pid_t parent = Parent(); parent != req.supervisor)
     GiveUp("the supervisor is gone", parent, req.supervisor);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  if (!g_mask_empty) {
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+  }
   bool keep[kForkServerLowFds] = {};
   for (int i = 0; i < n_fds; ++i) {
     if (dup2(fds[i], req.targets[i]) < 0)
@@ -155,6 +159,7 @@ pid_t Parent() {
   // Exactly its own descriptors: the server's reserve and everything it
   // holds above it (the control socket, other requests' leftovers) go.
   // One close_range per run of descriptors to drop, not one close each.
+  // The last run reaches to the top (~0u).
   for (int fd = 3; fd < kForkServerLowFds;) {
     if (keep[fd]) {
       ++fd;
@@ -162,10 +167,12 @@ pid_t Parent() {
     }
     int last = fd;
     while (last + 1 < kForkServerLowFds && !keep[last + 1]) ++last;
-    syscall(SYS_close_range, unsigned(fd), unsigned(last), 0);
+    syscall(SYS_close_range, unsigned(fd),
+            last + 1 == kForkServerLowFds ? ~0u : unsigned(last), 0);
     fd = last + 1;
   }
-  syscall(SYS_close_range, kForkServerLowFds, ~0u, 0);
+  if (keep[kForkServerLowFds - 1])
+    syscall(SYS_close_range, kForkServerLowFds, ~0u, 0);
   if (g_title) {
     memset(g_title, 0, g_title_size);
     strncpy(g_title, req.args, g_title_size);
@@ -240,12 +247,16 @@ int ForkServerMain(int control, char* title) {
   const char* forced = getenv("FAULTLAB_DOUBLE_FORK");
   const bool double_fork = forced && strcmp(forced, "1") == 0;
   unsetenv("FAULTLAB_DOUBLE_FORK");
+  sigset_t mask;
+  g_mask_empty =
+      sigprocmask(SIG_BLOCK, nullptr, &mask) == 0 && sigisemptyset(&mask) == 1;
   g_single_fork =
       !double_fork && prctl(PR_GET_TID_ADDRESS, &g_tid_address, 0, 0, 0) == 0 &&
       g_tid_address != nullptr && *g_tid_address == gettid() &&
       syscall(SYS_get_robust_list, 0, &g_robust_head, &g_robust_len) == 0;
   ForkServerRequest req;
   int fds[kForkServerMaxFds];
+  pid_t last_group = 0;  // see kForkServerJoinLast
   for (;;) {
     int n_fds = 0;
     ssize_t got = Receive(ctl, &req, fds, &n_fds);
@@ -253,9 +264,19 @@ int ForkServerMain(int control, char* title) {
     if (got == -1 && errno == EINTR) continue;
     if (got == -1) return 1;
     ForkServerReply reply{-EPROTO};
-    if (got > 0 && Valid(req, n_fds)) reply = Spawn(req, fds, n_fds);
+    if (got > 0 && Valid(req, n_fds)) {
+      const bool joins = req.pgid == kForkServerJoinLast;
+      if (joins) req.pgid = last_group;
+      reply = joins && last_group <= 0 ? ForkServerReply{-EINVAL}
+                                       : Spawn(req, fds, n_fds);
+      // A trial's first subject: the group its other subjects join.
+      if (!joins && reply.pid <= 0) last_group = 0;
+      if (!joins && reply.pid > 0) last_group = req.pgid ? req.pgid : reply.pid;
+    }
+    // The reply first: the supervisor need not wait for these closes.
+    const bool sent = send(ctl, &reply, sizeof reply, MSG_NOSIGNAL) >= 0;
     for (int i = 0; i < n_fds; ++i) close(fds[i]);
-    if (send(ctl, &reply, sizeof reply, MSG_NOSIGNAL) < 0) return 1;
+    if (!sent) return 1;
   }
 }
 

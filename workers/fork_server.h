@@ -30,6 +30,10 @@ inline constexpr int kForkServerLowFds = 160;
 inline constexpr int kForkServerMaxFds = 160;  // below SCM_MAX_FD (253)
 inline constexpr uint32_t kForkServerMagic = 0x666b7376;  // "fksv"
 
+// A request's pgid: join the group of the subject the server started last
+// with pgid >= 0 (the first subject of the same trial).
+inline constexpr int32_t kForkServerJoinLast = -1;
+
 struct ForkServerRequest {
   uint32_t magic;
   int32_t pgid;        // 0: the subject leads a new process group

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "faultlab/component.h"
 #include "faultlab/point.h"
 #include "workers/lock_table.h"
 #include "workers/sdk/components.h"
@@ -145,6 +146,13 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
           note_bad(ch, "sequence_error", "off by", (long long)off);
           ok = false;
         }
+        // A sink's point after each message it verified; an `error` here
+        // rejects the message (counted as one that failed its checks).
+        if (ok && !forward && FAULTLAB_POINT("sink.receive")) {
+          note_bad(ch, "rejected", "at sink.receive, message",
+                   (long long)h.seq);
+          ok = false;
+        }
         if (!ok) ctx.slot().bad_messages.fetch_add(1);
         in.next_seq = h.seq + 1;
         if (ok) {
@@ -223,10 +231,11 @@ void RunConsumer(WorkerContext& ctx, bool forward) {
   }
 }
 
-void RunIdle(WorkerContext& ctx) {
-  ctx.Tick();  // an after_ms: 0 fault fires at once, before any sleep
-  Sleep(ctx.config().interval_us, ctx);
-  ctx.Finish(EndReason::kCompleted, -1, "idled to the end");
+// The idle role is a component on the public API (<faultlab/component.h>),
+// run by the same path as a user's.
+void Idle(Context& ctx) {
+  ctx.Sleep(WorkerContext::Current()->config().interval_us);
+  ctx.ReportOk("idled to the end");
 }
 
 }  // namespace
@@ -242,7 +251,7 @@ void RunRole(WorkerContext& ctx) {
     case Role::kLocker:
       return RunLocker(ctx);
     case Role::kIdle:
-      return RunIdle(ctx);
+      return internal::RunComponentFn(ctx, Idle);
     case Role::kComponent:
       return internal::RunComponent(ctx);
   }

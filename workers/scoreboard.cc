@@ -1,8 +1,32 @@
 #include "workers/scoreboard.h"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <climits>
 
 namespace faultlab {
+
+static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t),
+              "a futex word is a plain 32-bit word");
+
+// Not FUTEX_PRIVATE_FLAG: the board is a shared mapping, and a park in one
+// process is ended by a hit in another.
+void WakeParked(FaultConfig& f) {
+  syscall(SYS_futex, reinterpret_cast<uint32_t*>(&f.wake_word), FUTEX_WAKE,
+          INT_MAX, nullptr, nullptr, 0);
+}
+
+void DisarmFaults(Scoreboard& sb) {
+  for (uint32_t k = 0; k < sb.n_faults && k < uint32_t(kMaxFaults); ++k) {
+    FaultConfig& f = sb.faults[k];
+    f.disarmed.store(1);
+    f.wake_word.fetch_add(1);
+    WakeParked(f);
+  }
+}
 
 uint64_t MonotonicNs() {
   timespec ts;

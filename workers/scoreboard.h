@@ -19,7 +19,7 @@
 namespace faultlab {
 
 inline constexpr uint32_t kScoreboardMagic = 0x464c5342;  // "FLSB"
-inline constexpr uint32_t kScoreboardVersion = 5;
+inline constexpr uint32_t kScoreboardVersion = 6;
 inline constexpr int kMaxWorkers = 64;
 inline constexpr int kMaxChannels = 64;
 inline constexpr int kMaxChannelsPerWorker = 16;
@@ -27,8 +27,9 @@ inline constexpr int kMaxFrames = 48;
 inline constexpr int kMaxEvents = 48;
 inline constexpr int kMaxModules = 24;
 inline constexpr int kMaxLocks = 8;
-// One fault per worker at most, so a trial has at most this many.
-inline constexpr int kMaxFaults = kMaxWorkers;
+// A trial's faults: at most one per worker outside fault points, plus any
+// number at fault points, this many in all.
+inline constexpr int kMaxFaults = 2 * kMaxWorkers;
 inline constexpr int kScoreboardFd = 3;
 // An eventfd the crash handler bumps the moment a crash begins, before it
 // unwinds, so the supervisor knows without waiting for the process to die.
@@ -68,6 +69,8 @@ enum class FaultKind : uint32_t {
   // Sent from outside: the supervisor signals the process hosting the
   // target (harness/signal_faults.h); the worker itself never fires it.
   kSignal,
+  kPark,   // the thread holds at the point until until_worker reaches
+           // until_at, park_timeout_ms pass, or the fault is disarmed
 };
 enum class FaultVariant : uint32_t {
   kDefault,
@@ -165,11 +168,27 @@ struct FaultConfig {
   char at[48];
   uint32_t probability_ppm;
   uint32_t delay_ms;  // kDelay
+  // kPark: the point of another worker whose hits end a park, how many of
+  // them (in the whole trial) it takes, and the longest a park lasts.
+  int32_t until_worker;
+  char until_at[48];
+  uint32_t until_hits;
+  uint32_t park_timeout_ms;
   // Written by the hosts: processes that found the point in their code and
   // armed it, hits of it by the target while armed, and actions taken.
   std::atomic<uint32_t> armed;
   std::atomic<uint64_t> reached;
   std::atomic<uint64_t> fired;
+  std::atomic<uint64_t> fired_ns;  // its first action, 0 = never
+  // Non-zero: disarmed (by the supervisor at teardown): it takes no more
+  // action, and a thread parked by it goes on at once.
+  std::atomic<uint32_t> disarmed;
+  // kPark: hits of until_at by until_worker; a futex word bumped on each
+  // of them and on disarming (parked threads wait on it, across
+  // processes); and how each park ended.
+  std::atomic<uint64_t> until_reached;
+  std::atomic<uint32_t> wake_word;
+  std::atomic<uint64_t> woken_by_point, woken_by_timeout, woken_by_disarm;
 };
 
 struct WorkerConfig {
@@ -325,6 +344,13 @@ uint64_t MonotonicNs();
 // Appends an event to a worker's ring (drops it when full). Async-signal-safe.
 void RecordEvent(WorkerSlot& slot, EventKind kind, int channel,
                  uint32_t bytes_queued, int64_t value);
+
+// Disarms every fault of the trial and wakes the threads parked at fault
+// points (kPark), in every process that maps the board. Takes no lock, so
+// it is safe from the supervisor at teardown while any worker is anywhere.
+void DisarmFaults(Scoreboard& sb);
+// Wakes the threads parked on f (after its wake_word changed).
+void WakeParked(FaultConfig& f);
 
 const char* EventKindName(EventKind kind);
 const char* ChannelKindName(ChannelKind kind);  // "pipe", "socket", ...

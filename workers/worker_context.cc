@@ -15,6 +15,11 @@ thread_local WorkerContext* g_current = nullptr;
 
 WorkerContext* WorkerContext::Current() { return g_current; }
 
+// A thread that outlives its worker (a test's) has no worker from then on.
+WorkerContext::~WorkerContext() {
+  if (g_current == this) g_current = nullptr;
+}
+
 WorkerContext::WorkerContext(Scoreboard* sb, int index)
     : sb_(sb), index_(index), slot_(&sb->workers[index]) {
   g_current = this;
@@ -49,7 +54,7 @@ void WorkerContext::Tick() {
   for (auto& e : in) e->Heartbeat(now);
   for (auto& e : out) e->Heartbeat(now);
   if (armed_ && fire_at_ns_ && now >= fire_at_ns_) MaybeFire();
-  if (partner_of_ && sb_->workers[partner_of_->target].fault_ns.load()) {
+  if (partner_of_ && partner_of_->fired_ns.load()) {
     const FaultConfig* f = partner_of_;
     partner_of_ = nullptr;
     JoinDeadlock(*this, *f);
@@ -71,7 +76,7 @@ void WorkerContext::MaybeFire() {
   Fire(*fault_);
 }
 
-void WorkerContext::Fire(const FaultConfig& fault) {
+void WorkerContext::Fire(FaultConfig& fault) {
   std::vector<ChannelEnd*> held;
   if (fault.in_lock) {
     for (auto& e : in)
@@ -86,9 +91,14 @@ void WorkerContext::Fire(const FaultConfig& fault) {
   const int was_on = slot_->blocked_on.load();
   const uint64_t was_since = slot_->blocked_since_ns.load();
   SetBlocked(BlockKind::kNone, -1);
-  uint64_t never = 0;  // the first firing is the fault's time
-  slot_->fault_ns.compare_exchange_strong(never, MonotonicNs());
-  Event(EventKind::kFault, -1, -1, static_cast<int64_t>(fault.kind));
+  // The first firing is the fault's time, and the worker's first fault's
+  // is the worker's.
+  const uint64_t now = MonotonicNs();
+  uint64_t never = 0;
+  fault.fired_ns.compare_exchange_strong(never, now);
+  never = 0;
+  slot_->fault_ns.compare_exchange_strong(never, now);
+  Event(EventKind::kFault, -1, -1, &fault - sb_->faults);  // its index
   InjectFault(*this, fault);
   if (was_kind != BlockKind::kNone) SetBlocked(was_kind, was_on, was_since);
   // A fault that returns (a heap write the allocator did not notice yet)

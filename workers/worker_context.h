@@ -14,6 +14,9 @@ namespace faultlab {
 class WorkerContext {
  public:
   WorkerContext(Scoreboard* sb, int index);
+  ~WorkerContext();
+  WorkerContext(const WorkerContext&) = delete;
+  WorkerContext& operator=(const WorkerContext&) = delete;
 
   // Heartbeat, and fires a time-triggered fault when due. Call often.
   void Tick();
@@ -41,12 +44,12 @@ class WorkerContext {
   const WorkerConfig& config() const { return slot_->config; }
   int index() const { return index_; }
   uint64_t seed() const { return sb_->header.seed; }
-  // This worker's own fault, or null.
+  // This worker's own fault outside fault points, or null.
   const FaultConfig* fault() const { return fault_; }
   // Runs fault f now, from wherever the thread is (a fault point, a
   // channel wait): records that it fired and injects it. Returns if the
-  // fault does (a heap write, a delay).
-  void Fire(const FaultConfig& f);
+  // fault does (a heap write, a delay, a park).
+  void Fire(FaultConfig& f);
   // The worker running on this thread, or null (not a worker thread).
   static WorkerContext* Current();
 
@@ -59,8 +62,8 @@ class WorkerContext {
   Scoreboard* sb_;
   int index_;
   WorkerSlot* slot_;
-  const FaultConfig* fault_ = nullptr;  // in the scoreboard
-  bool armed_ = false;                  // its fault has not fired yet
+  FaultConfig* fault_ = nullptr;  // in the scoreboard
+  bool armed_ = false;            // its fault has not fired yet
   uint64_t fire_at_ns_ = 0;
   // A deadlock fault whose partner this worker is, until it joins it.
   const FaultConfig* partner_of_ = nullptr;

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -26,6 +27,7 @@
 #include <new>
 #include <vector>
 
+#include "faultlab/point.h"
 #include "workers/crash_handler.h"
 #include "workers/fork_server.h"
 #include "workers/scoreboard.h"
@@ -97,6 +99,10 @@ void RunWorker(Scoreboard* sb, int index) {
   RunRole(ctx);
   if (slot.state.load() != WorkerState::kFinished)
     ctx.Finish(EndReason::kCompleted, -1, "returned");
+  // Every worker, built-in or component, reaches this point once, after
+  // its end is recorded: a park can wait for a worker to have finished.
+  // (An `error` here changes nothing; the worker is done.)
+  (void)FAULTLAB_POINT("worker.done");
 }
 
 }  // namespace faultlab
@@ -159,8 +165,10 @@ int main(int argc, char** argv) {
     // rather than have each subject resolve PLT entries on its first calls.
     // So the server re-executes itself once with LD_BIND_NOW, then takes it
     // (and its own marker) out of the environment its subjects inherit.
+    // A static host (faultlab-worker) has nothing to bind: no re-exec.
+    const bool dynamic = getauxval(AT_BASE) != 0;
     const char* mark = getenv("FAULTLAB_FORK_SERVER_BOUND");
-    if (!mark) {
+    if (!mark && dynamic) {
       setenv("FAULTLAB_FORK_SERVER_BOUND",
              getenv("LD_BIND_NOW") ? "had" : "set", 1);
       setenv("LD_BIND_NOW", "1", 1);
@@ -173,7 +181,7 @@ int main(int argc, char** argv) {
       }
       mark = getenv("FAULTLAB_FORK_SERVER_BOUND");  // exec failed: go lazy
     }
-    if (strcmp(mark, "set") == 0) unsetenv("LD_BIND_NOW");
+    if (mark && strcmp(mark, "set") == 0) unsetenv("LD_BIND_NOW");
     unsetenv("FAULTLAB_FORK_SERVER_BOUND");
     return ForkServerMain(kForkServerControlFd, argv[1]);
   }

@@ -242,6 +242,13 @@ void Injection::SetReady(uint64_t ready_ns,
   for (const TrackedProcess& p : procs)
     if (p.role == f_.role && p.alive) ++live;
   random_index_ = live ? int(Draw(seed_ ^ 0x5eed) % uint64_t(live)) : 0;
+  // Counting starts at ready: what a process called while starting up is
+  // not its Nth call. Those alive now are chosen before the fault may fire,
+  // so none of them passes its count unchosen.
+  const uint32_t n = std::min<uint32_t>(board_->n_processes.load(),
+                                        uint32_t(inject::kMaxInjectProcesses));
+  for (uint32_t i = 0; i < n; ++i) board_->procs[i].calls.store(0);
+  Update(procs, ready_ns);
   board_->ready_ns.store(ready_ns, std::memory_order_release);
 }
 
@@ -335,6 +342,7 @@ InjectObservation Injection::Observe() const {
     r.forked = s.forked != 0;
     r.target = s.target.load() == 1;
     r.program_handlers = s.program_handlers;
+    r.program_ran = s.program_ran.load();
     r.exe.assign(s.exe, strnlen(s.exe, sizeof s.exe));
     r.modules.assign(s.modules,
                      s.modules + std::min<uint32_t>(s.n_modules, kMaxModules));

@@ -43,6 +43,7 @@ struct InjectProcessRecord {
   uint64_t start_ticks = 0, armed_ns = 0, calls = 0;
   bool forked = false, target = false;
   uint32_t program_handlers = 0;  // bit per signal
+  uint32_t program_ran = 0;       // bit per signal: the program's handler ran
   std::string exe;
   std::vector<Module> modules;
   std::optional<InjectCrash> crash;
@@ -79,8 +80,9 @@ class Injection {
 
   // Adds FAULTLAB_INJECT and the library at the front of LD_PRELOAD.
   void AddToEnv(std::vector<std::string>* env) const;
-  // From now on the fault may fire; `random` picks its process among the
-  // role's live ones.
+  // From now on the fault may fire; calls are counted from here (a process
+  // started later counts from its start, or its parent's count); `random`
+  // picks its process among the role's live ones.
   void SetReady(uint64_t ready_ns, const std::vector<TrackedProcess>& procs);
   // Chooses targets among the role's processes as they appear (each tick).
   void Update(const std::vector<TrackedProcess>& procs, uint64_t now);

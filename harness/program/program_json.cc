@@ -26,7 +26,8 @@ json InjectorJson(const ProcessRow& p) {
              {"si_code", p.crash->si_code},
              {"address", p.crash->address},
              {"tid", p.crash->tid},
-             {"thread", p.crash->thread}};
+             {"thread", p.crash->thread},
+             {"program_handler_ran", p.crash->program_handler_ran}};
   return {{"armed", p.armed}, {"calls", Opt(p.calls)}, {"crash", crash}};
 }
 
@@ -48,7 +49,8 @@ json RaisedJson(const RaisedRow& x) {
           {"thread", x.pid ? json(x.thread_hit) : json(nullptr)},
           {"call_count", x.pid ? json(x.call_count) : json(nullptr)},
           {"address", x.pid ? json(x.address) : json(nullptr)},
-          {"program_handler", x.program_handler}};
+          {"program_handler", x.program_handler},
+          {"program_handler_ran", x.program_handler_ran}};
 }
 
 }  // namespace

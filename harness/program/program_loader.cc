@@ -345,7 +345,7 @@ class Loader {
     if (!n.IsMap()) Fail(n, "expected the fault as a mapping");
     const std::string kind = Str(Required(n, "kind", "the fault"));
     if (kind == "segfault" || kind == "abort" || kind == "heap_overwrite" ||
-        kind == "hang")
+        kind == "hang" || kind == "deadlock")
       return LoadRaised(n, s, p);
     Map(n, "the fault",
         {"kind", "signal", "target", "which", "trigger", "resume_after_ms"});
@@ -353,8 +353,9 @@ class Loader {
     if (kind != "signal")
       Fail(n["kind"],
            absl::StrCat("a program's fault kind is 'signal' (sent), "
-                        "'segfault', 'abort', 'heap_overwrite' or 'hang' "
-                        "(raised by the injector), or 'none'; got '",
+                        "'segfault', 'abort', 'heap_overwrite', 'hang' or "
+                        "'deadlock' (raised by the injector), or 'none'; "
+                        "got '",
                         kind, "'"));
     SignalFault& f = p->fault;
     f.present = true;
@@ -429,6 +430,21 @@ class Loader {
                               "'; roles: ", absl::StrJoin(roles, ", ")));
   }
 
+  // Each raised kind's variants, the default first (abort has none).
+  static std::vector<std::pair<std::string, inject::Action>> RaisedVariants(
+      const std::string& kind) {
+    using inject::Action;
+    if (kind == "segfault")
+      return {{"null_write", Action::kNullWrite},
+              {"wild_pointer", Action::kWildPointer},
+              {"stack_overflow", Action::kStackOverflow}};
+    if (kind == "heap_overwrite") return {{"overflow", Action::kHeapOverflow}};
+    if (kind == "hang")
+      return {{"busy", Action::kHangBusy}, {"sleep", Action::kHangSleep}};
+    if (kind == "deadlock") return {{"held_forever", Action::kLockHeld}};
+    return {};
+  }
+
   void LoadRaised(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
     Map(n, "a raised fault",
         {"kind", "variant", "target", "which", "thread", "trigger", "fork",
@@ -438,21 +454,7 @@ class Loader {
     f.kind = Str(n["kind"]);
     using inject::Action;
     const std::vector<std::pair<std::string, Action>> variants =
-        f.kind == "segfault"
-            ? std::vector<
-                  std::pair<std::string, Action>>{{"null_write",
-                                                   Action::kNullWrite},
-                                                  {"wild_pointer",
-                                                   Action::kWildPointer},
-                                                  {"stack_overflow",
-                                                   Action::kStackOverflow}}
-        : f.kind == "abort" ? std::vector<std::pair<std::string, Action>>{}
-        : f.kind == "heap_overwrite"
-            ? std::vector<
-                  std::pair<std::string, Action>>{{"overflow",
-                                                   Action::kHeapOverflow}}
-            : std::vector<std::pair<std::string, Action>>{
-                  {"busy", Action::kHangBusy}, {"sleep", Action::kHangSleep}};
+        RaisedVariants(f.kind);
     f.action = variants.empty() ? Action::kAbort : variants[0].second;
     f.variant = variants.empty() ? "" : variants[0].first;
     if (auto v = n["variant"]) {

@@ -100,7 +100,9 @@ std::string RaisedText(const RaisedRow& x, double t_ms) {
       x.kind, x.variant.empty() ? "" : "/", x.variant, " raised in pid ",
       x.pid.value_or(0), ", thread ", x.thread_hit, " (tid ", x.tid, "), at ",
       x.call, " #", x.call_count, ", at ", t_ms, " ms",
-      x.program_handler ? "; the program's own handler of its signal ran" : "");
+      x.program_handler_ran ? "; the program's own handler of its signal ran"
+      : x.program_handler   ? "; the program had its own handler of its signal"
+                            : "");
 }
 
 void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
@@ -115,9 +117,10 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
   x.fork = f.fork == inject::ForkMode::kInherit ? "inherit" : "reset";
   x.after_ms = f.after_ms;
   x.random_calls = f.random_calls > 0;
-  r->fault_signal = f.kind == "hang"       ? ""
-                    : f.kind == "segfault" ? "SIGSEGV"
-                                           : "SIGABRT";
+  r->fault_signal = f.kind == "segfault" ? "SIGSEGV"
+                    : f.kind == "abort" || f.kind == "heap_overwrite"
+                        ? "SIGABRT"
+                        : "";
   if (!o.inject) {
     r->raised = x;
     return;
@@ -149,12 +152,19 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
     const bool is_fired = rec == fired;
     if (rec->crash) {
       const InjectCrash& c = *rec->crash;
-      ProcessCrash pc{SignalName(c.signal), SiCodeName(c.signal, c.si_code),
-                      c.address, c.tid, c.thread};
+      ProcessCrash pc{SignalName(c.signal),
+                      SiCodeName(c.signal, c.si_code),
+                      c.address,
+                      c.tid,
+                      c.thread,
+                      (rec->program_ran >> c.signal & 1) != 0};
+      if (is_fired && pc.program_handler_ran) x.program_handler_ran = true;
       row.crash = pc;
       const std::string where = absl::StrCat(
           pc.si_code, " at ", Hex(c.address), " in thread ", c.thread, " (tid ",
-          c.tid, ")", is_fired ? ", raised by the injector" : "");
+          c.tid, ")", is_fired ? ", raised by the injector" : "",
+          pc.program_handler_ran ? "; the program's own handler of it ran"
+                                 : "");
       if (!o.processes[i].status_known && !row.exit_ms.has_value()) {
         // Running at the end: nothing to add.
       } else if (!o.processes[i].status_known) {
@@ -174,12 +184,18 @@ void AddRaised(const ProgramSpec& spec, const ProgramObservation& o,
                       in.raised->thread, " (tid ", in.raised->tid, ")");
     }
   }
-  // No crash record (a hang, the program's own handler, a stack overflow
-  // on a thread without an alternate stack): the stack at the point.
-  if (!*crash && fired && in.raised) {
-    const InjectProcessRecord* rec = fired;
-    *crash = Stack(*in.raised, *rec, absl::StrCat(f.role, " ", rec->pid),
+  // The fired process died of a signal with no crash record (its own
+  // handler ran, or a stack overflow on a thread without an alternate
+  // stack): its stack is the firing thread's at the point. A fault that
+  // kills nothing (a hang, a lock kept, a heap overrun not yet detected)
+  // is no crash.
+  for (size_t i = 0; i < o.processes.size() && !*crash && fired; ++i) {
+    const ProcessRow& row = r->processes[i];
+    if (RecordOf(in, o.processes[i]) != fired || !row.signal || !in.raised)
+      continue;
+    *crash = Stack(*in.raised, *fired, absl::StrCat(row.role, " ", row.pid),
                    ms(in.raised->t_ns), sym);
+    (*crash)->signal = *row.signal;
   }
   r->raised = x;
 }

@@ -34,6 +34,7 @@ struct ProcessCrash {
   uint64_t address = 0;
   int tid = 0;
   std::string thread;
+  bool program_handler_ran = false;  // the program's own handler ran
 };
 
 struct ProcessRow {
@@ -69,7 +70,8 @@ struct RaisedRow {
   std::string thread_hit;
   uint64_t call_count = 0;
   uint64_t address = 0;
-  bool program_handler = false;  // the program's own handler ran first
+  bool program_handler = false;      // the program's own handler was installed
+  bool program_handler_ran = false;  // ... and ran
 };
 
 struct RoleRow {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "reports/internal/json_view.h"
 #include "reports/internal/outcome.h"
+#include "reports/internal/program_text.h"
 #include "reports/internal/text.h"
 
 namespace faultlab::reports::internal {
@@ -209,8 +210,8 @@ double Processes(const Frame& f, const json& prog, double y, std::string* out) {
     if (Bool(p, "fault_target").value_or(false) && fault)
       absl::StrAppend(out, "<g>", "<title>",
                       EscapeMarkup(absl::StrCat(
-                          "the fault (", Str(Field(prog, "fault"), "signal"),
-                          ") was sent to pid ", pid, " at ", FormatMs(fault))),
+                          "the fault (", ProgramFaultLabel(prog), ") hit pid ",
+                          pid, " at ", FormatMs(fault))),
                       "</title><text class=\"faultg\" x=\"",
                       F(f.X(*fault) - 11), "\" y=\"", F(y + 10),
                       "\">⚡</text></g>");
@@ -291,6 +292,18 @@ double Sessions(const Frame& f, const json& prog, double y, std::string* out) {
           lost ? absl::StrCat(", lost: ", error) : std::string(", survived"));
       if (std::string d = Str(s, "detail"); !d.empty())
         absl::StrAppend(&tip, " (", d, ")");
+      if (!Bool(s, "established").value_or(true)) {
+        // A connection attempt that never became a session (refused while
+        // the server is down): a thin tick, not a bar with a cross.
+        absl::StrAppend(out, "<g class=\"o-crashed\">");
+        Title(absl::StrCat(client, " #", slot, ": a connection attempt at ",
+                           FormatMs(start), " failed: ", error),
+              out);
+        absl::StrAppend(out, "<rect class=\"pbar\" x=\"", F(f.X(start) - 0.6),
+                        "\" y=\"", F(y + 2.5), "\" width=\"1.2\" height=\"",
+                        F(kSessionRow - 5), "\"/></g>");
+        continue;
+      }
       absl::StrAppend(out, "<g class=\"", lost ? "o-crashed" : "o-completed",
                       "\">");
       Title(tip, out);
@@ -369,11 +382,9 @@ std::string RenderProgramTimeline(const json& trial) {
   const json& fault = Field(prog, "fault");
   std::string marks;
   if (std::optional<double> t = Num(fault, "t_ms"))
-    VerticalLine(
-        f, *t, bottom, "fault",
-        absl::StrCat(Str(fault, "signal", "fault"), " sent (",
-                     Str(fault, "si_code", "SI_USER"), ") at ", FormatMs(t)),
-        &marks);
+    VerticalLine(f, *t, bottom, "fault",
+                 absl::StrCat(ProgramFaultLabel(prog), " at ", FormatMs(t)),
+                 &marks);
   if (std::optional<double> t = Num(fault, "resumed_ms"))
     VerticalLine(f, *t, bottom, "hang",
                  absl::StrCat("SIGCONT sent at ", FormatMs(t)), &marks);
@@ -383,17 +394,18 @@ std::string RenderProgramTimeline(const json& trial) {
   std::string axis;
   Axis(f, bottom, &axis);
   return absl::StrCat(
-      "<svg viewBox=\"0 0 ", F(kWidth), " ", F(bottom + 2),
+      "<svg class=\"prog\" viewBox=\"0 0 ", F(kWidth), " ", F(bottom + 2),
       "\" role=\"img\" aria-label=\"program timeline: process tree, probes, "
       "client sessions and recovery\">",
       axis, body, marks, "</svg>");
 }
 
 const char* ProgramTimelineKey() {
-  return "<span><b class=\"k-fault\">⚡</b> fault sent</span> "
+  return "<span><b class=\"k-fault\">⚡</b> fault sent or raised</span> "
          "<span>bar: alive, in its outcome's colour</span> "
          "<span><b>↻</b> respawned after the fault</span> "
          "<span><b>✕</b> process ended, session lost</span> "
+         "<span>thin tick: a refused connection</span> "
          "<span>probe: green passed, tall red failed</span> "
          "<span>recovery: time from the fault</span> ";
 }

@@ -118,7 +118,8 @@ void AppendStderr(const json& trial, std::string* out) {
   absl::StrAppend(
       out, "<details><summary><b>stderr</b> (",
       dropped ? absl::StrCat("last ", kStderrLines, " lines") : "all",
-      ")</summary><pre>", E(tail), "</pre></details>");
+      ")</summary><pre tabindex=\"0\" aria-label=\"stderr\">", E(tail),
+      "</pre></details>");
 }
 
 std::string Verified(const json& w) {

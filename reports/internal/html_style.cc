@@ -80,6 +80,7 @@ border-left:4px solid var(--c);background:var(--soft);border-radius:3px;padding:
 .tl .ev{fill:#fff;stroke:#1c5fb8;stroke-width:1.4}
 .tl .evbad{fill:#fff;stroke:#9c36b5;stroke-width:1.6}
 .tl .hang{stroke:#f59f00;stroke-width:1.2;stroke-dasharray:2 2}
+.tl svg.prog{max-width:780px}
 .tl .band{font-weight:600;font-size:10.5px;fill:var(--muted)}
 .tl text.small{font-size:7.5px}
 .tl .pbar{fill:var(--c)}

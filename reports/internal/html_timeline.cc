@@ -253,8 +253,16 @@ std::string RenderTimeline(const json& trial) {
   Axis(f, bottom - kBottom, &out);
   for (size_t i = 0; i < workers.size(); ++i) Lane(f, i, workers[i], &out);
   if (std::optional<double> t = Num(trial, "fault_fired_ms")) {
-    VerticalMark(f, *t, bottom - kBottom, "fault",
-                 absl::StrCat("fault fired at ", FormatMs(t)), &out);
+    std::string tip = absl::StrCat("fault fired at ", FormatMs(t));
+    for (const json& x : Items(trial, "faults")) {
+      const json& sent = Field(x, "sent");  // a signal fault: from outside
+      if (sent.is_object() && Num(sent, "at_ms") == t)
+        tip = absl::StrCat(Str(sent, "signal", "a signal"), " sent (",
+                           Str(sent, "si_code", "SI_USER"),
+                           ") by faultlab to pid ", Str(sent, "pid", "?"),
+                           " at ", FormatMs(t));
+    }
+    VerticalMark(f, *t, bottom - kBottom, "fault", tip, &out);
   }
   if (std::optional<double> t = Num(Field(trial, "hang"), "detected_ms")) {
     VerticalMark(f, *t, bottom - kBottom, "hang",

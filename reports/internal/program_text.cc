@@ -49,16 +49,37 @@ void Tree(const json& procs, int64_t parent, int depth, std::string* out) {
 
 }  // namespace
 
+std::string ProgramFaultLabel(const json& prog) {
+  const json& fault = Field(prog, "fault");
+  const json& x = Field(prog, "raised");
+  if (Str(fault, "delivery", "") != "raised" || !x.is_object())
+    return absl::StrCat(Str(fault, "signal", "fault"), " sent (",
+                        Str(fault, "si_code", "SI_USER"), ")");
+  const std::string variant = Str(x, "variant", "");
+  return absl::StrCat(Str(x, "kind", "fault"), variant.empty() ? "" : "/",
+                      variant, " raised in thread ", Str(x, "thread", "?"),
+                      " (pid ", Str(x, "pid", "?"), ", tid ",
+                      Str(x, "tid", "?"), ") at ", Str(x, "call", "?"), " #",
+                      Str(x, "call_count", "?"));
+}
+
 std::string ProgramText(const json& trial) {
   std::string out = SentFaults(trial);
   const json& prog = Field(trial, "program");
   if (!prog.is_object()) return out;
   const json& fault = Field(prog, "fault");
   if (Bool(fault, "fired").value_or(false))
-    absl::StrAppend(&out, "fault: ", Str(fault, "signal", "?"), " sent (",
-                    Str(fault, "si_code", "?"), ", sender pid ",
-                    Str(fault, "sender_pid", "?"), ") at ",
-                    FormatMs(Num(fault, "t_ms")), " from ready\n");
+    absl::StrAppend(
+        &out, "fault: ", ProgramFaultLabel(prog),
+        Str(fault, "delivery", "") == "raised"
+            ? ""
+            : absl::StrCat(", sender pid ", Str(fault, "sender_pid", "?")),
+        " at ", FormatMs(Num(fault, "t_ms")), " from ready\n");
+  const json& raised = Field(prog, "raised");
+  if (raised.is_object() && !Bool(raised, "injectable").value_or(true))
+    absl::StrAppend(
+        &out, "fault: not injectable: ", Str(raised, "not_injectable", ""),
+        Str(raised, "precheck", ""), "\n");
   const json& procs = Items(prog, "processes");
   std::map<int64_t, bool> known;
   for (const json& p : procs) known[Int(p, "pid").value_or(-1)] = true;

@@ -12,6 +12,11 @@ namespace faultlab::reports::internal {
 // "" when the trial has neither a program object nor a sent fault.
 std::string ProgramText(const nlohmann::json& trial);
 
+// A program's fault as it fired: "SIGSEGV sent (SI_USER)" or, raised by
+// the injector, "segfault/null_write raised in thread conn-3 (pid P, tid
+// T) at recv #150".
+std::string ProgramFaultLabel(const nlohmann::json& program);
+
 }  // namespace faultlab::reports::internal
 
 #endif  // FAULTLAB_REPORTS_INTERNAL_PROGRAM_TEXT_H_

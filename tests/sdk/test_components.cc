@@ -20,7 +20,9 @@ void Echo(faultlab::Context& ctx) {
   int errors = 0;
   while (std::optional<std::string> m = in.Receive()) {
     ctx.Progress();
-    if (FAULTLAB_POINT("echo.reply")) {
+    // Two points per request: an `error` at either makes an error reply.
+    const bool refused = FAULTLAB_POINT("echo.request");
+    if (FAULTLAB_POINT("echo.reply") || refused) {
       ++errors;
       if (!out.Send("ERR")) break;
       continue;

@@ -24,7 +24,9 @@
 //   under test), and the board says that it was there. Ours records, then
 //   lets the signal kill the process with its true status.
 // Known holes, not hidden: readv/writev/recvmsg/sendmsg, pread, calloc and
-// realloc, raw syscall() and statically linked libc are not counted.
+// realloc, raw syscall() and statically linked libc are not counted; a lock
+// kept is a pthread mutex (std::mutex included), not a rwlock, spinlock or
+// a futex of the program's own.
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
@@ -50,7 +52,12 @@
 #include "workers/inject/inject_board.h"
 
 extern "C" void* __libc_malloc(size_t);
-extern "C" void __libc_free(void*);
+extern "C" int __sigaction(int, const struct sigaction*, struct sigaction*);
+// glibc's own unlock under its compat name, bound at link time: the
+// pthread_mutex_unlock wrapper needs no dlsym, even before the constructor.
+extern "C" int faultlab_real_mutex_unlock(pthread_mutex_t*);
+__asm__(
+    ".symver faultlab_real_mutex_unlock,__pthread_mutex_unlock@GLIBC_2.2.5");
 
 namespace faultlab::inject {
 namespace {
@@ -82,6 +89,8 @@ alignas(16) char g_alt_stack[64 * 1024];
 // The wrapper currently running in this thread (no counting inside our
 // own action path).
 __attribute__((tls_model("initial-exec"))) __thread bool t_busy = false;
+// kLockHeld fired in this thread: its next mutex unlock is dropped.
+__attribute__((tls_model("initial-exec"))) __thread bool t_keep_lock = false;
 
 uint64_t NowNs() {
   timespec ts;
@@ -150,6 +159,7 @@ InjectProcess* Claim(InjectBoard* b, const InjectProcess* parent) {
   s.ppid = getppid();
   s.start_ticks = StartTicks();
   s.target.store(0);
+  s.program_ran.store(0);
   if (parent) {
     s.forked = 1;
     s.calls.store(b->config.fork == ForkMode::kInherit
@@ -187,27 +197,54 @@ void FillFrames(CrashRecord& r, uint64_t from_ip) {
   r.n_frames = k;
 }
 
+void RecordCrash(int sig, const siginfo_t* si, const void* uc) {
+  if (!g_slot || g_crash_taken.exchange(1) != 0) return;
+  CrashRecord& r = g_slot->crash;
+  r.signal = sig;
+  r.si_code = si->si_code;
+  r.sender_pid = si->si_code <= 0 ? si->si_pid : 0;
+  r.address = uint64_t(si->si_addr);
+  r.tid = Tid();
+  ThreadName(r.thread);
+  r.t_ns = NowNs();
+  const auto* ctx = static_cast<const ucontext_t*>(uc);
+  FillFrames(r, ctx ? uint64_t(ctx->uc_mcontext.gregs[REG_RIP]) : 0);
+  r.present.store(1, std::memory_order_release);
+}
+
 void OnCrash(int sig, siginfo_t* si, void* uc) {
   const int saved = errno;
-  if (g_slot && g_crash_taken.exchange(1) == 0) {
-    CrashRecord& r = g_slot->crash;
-    r.signal = sig;
-    r.si_code = si->si_code;
-    r.sender_pid = si->si_code <= 0 ? si->si_pid : 0;
-    r.address = uint64_t(si->si_addr);
-    r.tid = Tid();
-    ThreadName(r.thread);
-    r.t_ns = NowNs();
-    const auto* ctx = static_cast<const ucontext_t*>(uc);
-    FillFrames(r, ctx ? uint64_t(ctx->uc_mcontext.gregs[REG_RIP]) : 0);
-    r.present.store(1, std::memory_order_release);
-  }
+  RecordCrash(sig, si, uc);
   // The handler was reset to SIG_DFL on entry (SA_RESETHAND): a fault
   // returns to the faulting instruction and dies of it; a signal that was
   // sent or raised is raised again, and kills once this handler returns.
   if (si->si_code <= 0 || sig == SIGABRT)
     syscall(SYS_tgkill, getpid(), Tid(), sig);
   errno = saved;
+}
+
+// The program's own handlers of crash signals, installed through our
+// sigaction/signal while armed: the kernel calls OnProgramCrash, which
+// records (the crash, and that the program's handler ran) and then calls
+// the program's handler exactly as the kernel would have.
+struct sigaction g_program[65];
+
+void OnProgramCrash(int sig, siginfo_t* si, void* uc) {
+  const int saved = errno;
+  RecordCrash(sig, si, uc);
+  if (g_slot) g_slot->program_ran.fetch_or(1u << sig);
+  errno = saved;
+  const struct sigaction& p = g_program[sig];
+  if (p.sa_flags & SA_SIGINFO)
+    p.sa_sigaction(sig, si, uc);
+  else if (p.sa_handler != SIG_DFL && p.sa_handler != SIG_IGN)
+    p.sa_handler(sig);
+}
+
+bool CrashSignal(int sig) {
+  for (int s : kCrashSignals)
+    if (s == sig) return true;
+  return false;
 }
 
 bool OwnHandler(int sig) {
@@ -218,12 +255,24 @@ bool OwnHandler(int sig) {
   return old.sa_sigaction != OnCrash;
 }
 
-uint32_t InstallCrashHandlers() {
-  uint32_t programs = 0;
+struct sigaction sigaction_default() {
+  struct sigaction sa {};
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  return sa;
+}
+
+struct sigaction OurAction() {
   struct sigaction sa {};
   sa.sa_sigaction = OnCrash;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
   sigemptyset(&sa.sa_mask);
+  return sa;
+}
+
+uint32_t InstallCrashHandlers() {
+  uint32_t programs = 0;
+  const struct sigaction sa = OurAction();
   for (int sig : kCrashSignals) {
     if (OwnHandler(sig))
       programs |= 1u << sig;
@@ -317,6 +366,9 @@ uintptr_t UnmappedAddress() {
         timespec ts{1, 0};
         syscall(SYS_nanosleep, &ts, nullptr);
       }
+    case Action::kLockHeld:
+      t_keep_lock = true;  // the thread goes on, holding what it holds
+      break;
   }
 }
 
@@ -343,18 +395,25 @@ uintptr_t UnmappedAddress() {
   Act(b, block);
 }
 
+// errno is saved only around what may change it (the name lookup, the
+// action), so counting alone stays a few loads and one atomic add.
 [[gnu::noinline]] void Counted(InjectBoard& b, Call call, void* block) {
   InjectProcess* me = g_slot;
   if (!me || t_busy) return;
+  if (b.config.thread_prefix[0]) {
+    const int saved = errno;
+    const bool match = ThreadMatches(b.config.thread_prefix);
+    errno = saved;
+    if (!match) return;
+  }
+  const uint64_t n = me->calls.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (b.fired.load(std::memory_order_relaxed) != 0 ||
+      me->target.load(std::memory_order_relaxed) != 1 || !Due(b, n) ||
+      b.fired.exchange(1) != 0)
+    return;
   const int saved = errno;
   t_busy = true;
-  if (!b.config.thread_prefix[0] || ThreadMatches(b.config.thread_prefix)) {
-    const uint64_t n = me->calls.fetch_add(1, std::memory_order_relaxed) + 1;
-    if (b.fired.load(std::memory_order_relaxed) == 0 &&
-        me->target.load(std::memory_order_relaxed) == 1 && Due(b, n) &&
-        b.fired.exchange(1) == 0)
-      Fire(b, call, n, block);
-  }
+  Fire(b, call, n, block);
   t_busy = false;
   errno = saved;
 }
@@ -413,6 +472,56 @@ using faultlab::inject::g_real;
 using faultlab::inject::Hit;
 
 extern "C" {
+
+// While armed, a crash signal's handler of the program's own goes through
+// OnProgramCrash; the program sees its own action (or SIG_DFL where ours
+// is installed) in `old`.
+int sigaction(int sig, const struct sigaction* act,
+              struct sigaction* old) noexcept {
+  using namespace faultlab::inject;
+  if (!g_board || !CrashSignal(sig)) return __sigaction(sig, act, old);
+  struct sigaction cur {};
+  if (__sigaction(sig, nullptr, &cur) != 0) return -1;
+  struct sigaction view = cur;
+  if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == OnProgramCrash)
+    view = g_program[sig];
+  else if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == OnCrash)
+    view = sigaction_default();
+  if (act) {
+    int rc;
+    if (act->sa_handler == SIG_DFL) {
+      const struct sigaction ours = OurAction();
+      rc = __sigaction(sig, &ours, nullptr);
+    } else if (act->sa_handler == SIG_IGN) {
+      rc = __sigaction(sig, act, nullptr);
+    } else {
+      g_program[sig] = *act;
+      struct sigaction t = *act;
+      t.sa_sigaction = OnProgramCrash;
+      t.sa_flags |= SA_SIGINFO;
+      rc = __sigaction(sig, &t, nullptr);
+    }
+    if (rc != 0) return rc;
+  }
+  if (old) *old = view;
+  return 0;
+}
+
+// glibc's signal() calls its sigaction internally, past the wrapper above:
+// the BSD semantics it has, through that wrapper.
+sighandler_t signal(int sig, sighandler_t handler) noexcept {
+  struct sigaction act {
+  }, old{};
+  act.sa_handler = handler;
+  sigemptyset(&act.sa_mask);
+  sigaddset(&act.sa_mask, sig);
+  act.sa_flags = SA_RESTART;
+  if (sig <= 0 || sig >= 65 || sigaction(sig, &act, &old) != 0) {
+    errno = EINVAL;
+    return SIG_ERR;
+  }
+  return old.sa_handler;
+}
 
 int accept(int fd, sockaddr* addr, socklen_t* len) {
   Hit(Call::kAccept);
@@ -481,6 +590,17 @@ int connect(int fd, const sockaddr* addr, socklen_t len) {
   Hit(Call::kConnect);
   return g_real.connect ? g_real.connect(fd, addr, len)
                         : int(syscall(SYS_connect, fd, addr, len));
+}
+
+int pthread_mutex_unlock(pthread_mutex_t* m) noexcept {
+  using faultlab::inject::g_board;
+  using faultlab::inject::t_keep_lock;
+  if (__builtin_expect(t_keep_lock, false)) {
+    t_keep_lock = false;
+    if (g_board) g_board->fault_address = uint64_t(m);
+    return 0;  // never released
+  }
+  return faultlab_real_mutex_unlock(m);
 }
 
 void* malloc(size_t n) noexcept {

@@ -47,6 +47,8 @@ enum class Action : uint32_t {
   kHeapOverflow,   // overrun the malloc block just returned, past its end
   kHangBusy,       // the thread spins forever
   kHangSleep,      // the thread sleeps forever
+  kLockHeld,       // the thread's next pthread_mutex_unlock is dropped: the
+                   // lock it holds is never released
 };
 
 enum class ForkMode : uint32_t {
@@ -83,6 +85,9 @@ struct InjectProcess {
   // A crash signal already had a handler of the program's own when the
   // injector armed (bit per signal number): its crash handler stays out.
   uint32_t program_handlers;
+  // A handler of the program's own ran for this signal (bit per signal):
+  // installed while armed, it runs behind the injector's recorder.
+  std::atomic<uint32_t> program_ran;
   char exe[160];  // readlink /proc/self/exe
   uint32_t n_modules;
   Module modules[kMaxModules];

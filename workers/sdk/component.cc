@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <cstring>
 #include <memory>
@@ -123,6 +124,10 @@ void RunComponent(WorkerContext& w) {
     fprintf(stderr, "faultlab: this host has no component '%s'\n", want);
     _exit(2);
   }
+  RunComponentFn(w, fn);
+}
+
+void RunComponentFn(WorkerContext& w, ComponentFn fn) {
   ContextImpl impl(w);
   fn(impl.api_);
   if (w.slot().state.load() == WorkerState::kFinished) return;
@@ -152,11 +157,24 @@ std::optional<std::string> Port::Receive(int timeout_ms) {
   if (r == IoResult::kTimeout) timed_out_ = true;
   if (r == IoResult::kCorrupt) corrupt_ = true;
   if (r != IoResult::kOk) return std::nullopt;
-  if (h.seq != p.expect_seq_) {
+  // The checks a built-in sink makes (workers/roles.cc), with the same
+  // events: the payload against its checksum, then the sequence.
+  const uint64_t expected = p.expect_seq_;
+  p.expect_seq_ = h.seq + 1;
+  WorkerContext* w = WorkerContext::Current();
+  const int ch = p.end_->channel();
+  if (Checksum(p.buf_.get(), h.length) != h.checksum) {
+    if (w) w->Event(EventKind::kChecksumError, ch, p.end_->Queued(), h.seq);
     corrupt_ = true;
     return std::nullopt;
   }
-  ++p.expect_seq_;
+  if (h.seq != expected) {
+    if (w)
+      w->Event(EventKind::kSequenceError, ch, p.end_->Queued(),
+               int64_t(h.seq) - int64_t(expected));
+    corrupt_ = true;
+    return std::nullopt;
+  }
   return std::string(reinterpret_cast<const char*>(p.buf_.get()), h.length);
 }
 
@@ -204,6 +222,11 @@ void Context::ReportOk() {
   impl_->why_.clear();
 }
 
+void Context::ReportOk(std::string_view detail) {
+  impl_->end_ = EndReason::kCompleted;
+  impl_->why_ = std::string(detail);
+}
+
 void Context::ReportCorrupted(std::string_view reason) {
   impl_->end_ = EndReason::kCorrupted;
   impl_->why_ = reason.empty() ? "reported corrupted" : std::string(reason);
@@ -221,6 +244,18 @@ void Context::SetDigest(uint64_t digest) {
 void Context::RegisterState(void* data, size_t bytes) {
   (void)bytes;
   impl_->w_.slot().heap_addr.store(reinterpret_cast<uint64_t>(data));
+}
+
+void Context::Sleep(uint64_t microseconds) {
+  WorkerContext& w = impl_->w_;
+  w.Tick();  // an after_ms: 0 fault fires at once, before any sleep
+  const uint64_t end = MonotonicNs() + microseconds * 1000;
+  for (uint64_t now = MonotonicNs(); now < end; now = MonotonicNs()) {
+    const uint64_t left = end - now;
+    timespec ts{0, long(left < 20'000'000 ? left : 20'000'000)};
+    nanosleep(&ts, nullptr);
+    w.Tick();
+  }
 }
 
 void Context::Progress(uint64_t n) {

@@ -7,6 +7,7 @@
 
 namespace faultlab {
 
+class Context;
 class WorkerContext;
 struct Scoreboard;
 
@@ -15,6 +16,9 @@ namespace internal {
 // Runs the registered component a kComponent worker names, then records how
 // it ended (its ReportOk/ReportCorrupted).
 void RunComponent(WorkerContext& w);
+// Runs `fn` as worker w's component and records how it ended: the one way
+// components and the built-in roles that are written as components run.
+void RunComponentFn(WorkerContext& w, void (*fn)(Context&));
 // "component NAME" / "point NAME" lines: what `--faultlab-list` prints, so
 // the supervisor can check a scenario against the host before a trial.
 void ListComponents(FILE* out);

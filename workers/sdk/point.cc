@@ -52,22 +52,30 @@ bool Due(const FaultConfig& f, uint64_t hit, uint64_t seed, int k) {
 
 }  // namespace
 
+// Arms every site of this binary named `name`; false if there is none.
+bool ArmSites(const char* name) {
+  bool found = false;
+  for (PointSite* p = __start_faultlab_points; p < __stop_faultlab_points; ++p)
+    if (std::strcmp(name, p->name) == 0) {
+      p->armed.store(1);
+      found = true;
+    }
+  return found;
+}
+
 void ArmPoints(Scoreboard* sb, const int* workers, int n) {
   g_sb = sb;
   if (!__start_faultlab_points) return;
+  auto hosted = [&](int w) {
+    return std::find(workers, workers + n, w) != workers + n;
+  };
   for (uint32_t k = 0; k < sb->n_faults && k < uint32_t(kMaxFaults); ++k) {
     FaultConfig& f = sb->faults[k];
-    if (f.at[0] == '\0' ||
-        std::find(workers, workers + n, f.target) == workers + n)
-      continue;  // not this process's fault
-    bool found = false;
-    for (PointSite* p = __start_faultlab_points; p < __stop_faultlab_points;
-         ++p)
-      if (std::strcmp(f.at, p->name) == 0) {
-        p->armed.store(1);
-        found = true;
-      }
-    if (found) f.armed.fetch_add(1);
+    if (f.at[0] == '\0') continue;
+    if (hosted(f.target) && ArmSites(f.at)) f.armed.fetch_add(1);
+    // The point that ends a park is counted where its worker runs.
+    if (f.kind == FaultKind::kPark && hosted(f.until_worker))
+      ArmSites(f.until_at);
   }
 }
 
@@ -80,14 +88,29 @@ void ListPoints(FILE* out) {
 bool PointHit(PointSite* site) {
   WorkerContext* w = WorkerContext::Current();
   if (!w || !g_sb) return false;
-  bool error = false;
-  for (uint32_t k = 0; k < g_sb->n_faults && k < uint32_t(kMaxFaults); ++k) {
+  const uint32_t n = std::min<uint32_t>(g_sb->n_faults, kMaxFaults);
+  // First the parks this hit ends (before any action of this worker here,
+  // which may kill it), then this worker's own faults at the point, in the
+  // scenario's order.
+  for (uint32_t k = 0; k < n; ++k) {
     FaultConfig& f = g_sb->faults[k];
-    if (f.target != w->index() || std::strcmp(f.at, site->name) != 0) continue;
+    if (f.kind != FaultKind::kPark || f.until_worker != w->index() ||
+        std::strcmp(f.until_at, site->name) != 0)
+      continue;
+    f.until_reached.fetch_add(1);
+    f.wake_word.fetch_add(1);
+    WakeParked(f);
+  }
+  bool error = false;
+  for (uint32_t k = 0; k < n; ++k) {
+    FaultConfig& f = g_sb->faults[k];
+    if (f.target != w->index() || std::strcmp(f.at, site->name) != 0 ||
+        f.disarmed.load())
+      continue;
     const uint64_t hit = f.reached.fetch_add(1) + 1;
     if (!Due(f, hit, g_sb->header.seed, int(k))) continue;
     f.fired.fetch_add(1);
-    w->Fire(f);  // returns for error, delay and writes that do not kill
+    w->Fire(f);  // returns for error, delay, park and writes that do not kill
     error |= f.kind == FaultKind::kError;
   }
   return error;

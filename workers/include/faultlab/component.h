@@ -92,6 +92,8 @@ class Context {
   // default), corrupted with a reason, or disconnected (a peer went away
   // and it stopped cleanly; say what it saw). The last call wins.
   void ReportOk();
+  // ok, saying what it did ("served 40 requests"): the worker's detail.
+  void ReportOk(std::string_view detail);
   void ReportCorrupted(std::string_view reason);
   void ReportDisconnected(std::string_view what);
   // A digest of its state, recorded in the result.
@@ -103,6 +105,11 @@ class Context {
 
   // Progress for the report (messages handled, say); call as it works.
   void Progress(uint64_t n = 1);
+
+  // Sleeps `microseconds` with the heartbeat on (a sleeping component is
+  // alive, not hung) and its time-triggered fault (`after_ms`) firing when
+  // due, in slices of at most 20 ms. Use it rather than a plain sleep.
+  void Sleep(uint64_t microseconds);
 
  private:
   friend class internal::ContextImpl;
