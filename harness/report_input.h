@@ -1,6 +1,6 @@
 // `faultlab report`'s reading of its inputs, apart from the files: a
 // results document parsed and checked, several merged into one (the shards
-// of a run), and the result rendered. The fuzz target fuzz/report_fuzz.cc
+// of a run), and the result rendered. The fuzz target tests/fuzz/report_fuzz.cc
 // drives these same functions. Every error is InvalidArgument with the
 // message `faultlab report` prints; no exception leaves them.
 #ifndef FAULTLAB_HARNESS_REPORT_INPUT_H_
