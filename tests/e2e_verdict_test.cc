@@ -386,12 +386,14 @@ expect:
   // pthread_create) or, as often, an allocation (ENOMEM): both are the
   // subject's set-up failing, named with the worker and the errno.
   const bool no_thread =
-      text.find("harness error: a subject could not set up: "
-                "pthread_create for ") != std::string::npos &&
+      text.find(
+          "harness error: a subject could not set up: "
+          "pthread_create for ") != std::string::npos &&
       text.find("Resource temporarily unavailable") != std::string::npos;
   const bool no_memory =
-      text.find("harness error: a subject could not set up: "
-                "out of memory for ") != std::string::npos &&
+      text.find(
+          "harness error: a subject could not set up: "
+          "out of memory for ") != std::string::npos &&
       text.find("Cannot allocate memory") != std::string::npos;
   EXPECT_TRUE(no_thread || no_memory) << text;
 }

@@ -69,8 +69,8 @@ enum class FaultKind : uint32_t {
   // Sent from outside: the supervisor signals the process hosting the
   // target (harness/signal_faults.h); the worker itself never fires it.
   kSignal,
-  kPark,   // the thread holds at the point until until_worker reaches
-           // until_at, park_timeout_ms pass, or the fault is disarmed
+  kPark,  // the thread holds at the point until until_worker reaches
+          // until_at, park_timeout_ms pass, or the fault is disarmed
 };
 enum class FaultVariant : uint32_t {
   kDefault,
