@@ -364,11 +364,7 @@ void DescribeFault(const ProgramSpec& spec, ScenarioResult* r) {
   ScenarioResult::FaultEntry e;
   e.kind = "signal";
   e.variant = SignalName(f.signo);
-  e.target = absl::StrCat(f.role, f.which == Which::kFirst ? " (first)"
-                                  : f.which == Which::kAll ? " (all)"
-                                  : f.which == Which::kRandom
-                                      ? " (random)"
-                                      : absl::StrCat(" #", f.index));
+  e.target = TargetText(f.role, f.which, f.index);
   e.trigger = FaultTriggerText(f);
   e.targets = {f.role};
   r->faults.push_back(e);

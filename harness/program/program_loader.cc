@@ -125,6 +125,20 @@ class Loader {
     return v;
   }
 
+  // A fault's `which:` (first, random, all, or an index), for signal and
+  // raised faults alike.
+  void ReadWhich(const YAML::Node& w, Which& which, uint32_t& index) {
+    const std::string v = Str(w);
+    if (v == "first")
+      which = Which::kFirst;
+    else if (v == "random")
+      which = Which::kRandom;
+    else if (v == "all")
+      which = Which::kAll;
+    else
+      which = Which::kIndex, index = Int(w, 0, 1023, "which (an index)");
+  }
+
   bool Bool(const YAML::Node& n, const char* what) {
     const std::string t = n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";
     if (t == "true" || t == "True" || t == "TRUE") return true;
@@ -378,17 +392,7 @@ class Loader {
       Fail(target, absl::StrCat("no role named '", f.role,
                                 "'; roles: ", absl::StrJoin(roles, ", ")));
     }
-    if (auto w = n["which"]) {
-      const std::string v = Str(w);
-      if (v == "first")
-        f.which = Which::kFirst;
-      else if (v == "random")
-        f.which = Which::kRandom;
-      else if (v == "all")
-        f.which = Which::kAll;
-      else
-        f.which = Which::kIndex, f.index = Int(w, 0, 1023, "which (an index)");
-    }
+    if (auto w = n["which"]) ReadWhich(w, f.which, f.index);
     const YAML::Node t = Required(n, "trigger", "a signal fault");
     Map(t, "the trigger", {"after_ms", "after_requests", "after_probe"});
     if (t.size() != 1)
@@ -471,17 +475,7 @@ class Loader {
       f.action = it->second;
     }
     f.role = Role(Required(n, "target", "a raised fault"), *p).name;
-    if (auto w = n["which"]) {
-      const std::string v = Str(w);
-      if (v == "first")
-        f.which = Which::kFirst;
-      else if (v == "random")
-        f.which = Which::kRandom;
-      else if (v == "all")
-        f.which = Which::kAll;
-      else
-        f.which = Which::kIndex, f.index = Int(w, 0, 1023, "which (an index)");
-    }
+    if (auto w = n["which"]) ReadWhich(w, f.which, f.index);
     if (auto v = n["thread"]) {
       f.thread = Str(v);
       if (f.thread.empty() || f.thread.size() > 15)

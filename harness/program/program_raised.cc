@@ -85,11 +85,7 @@ void DescribeRaised(const RaisedFault& f, ScenarioResult* r) {
   ScenarioResult::FaultEntry e;
   e.kind = f.kind;
   e.variant = f.variant;
-  e.target = absl::StrCat(f.role, f.which == Which::kFirst ? " (first)"
-                                  : f.which == Which::kAll ? " (all)"
-                                  : f.which == Which::kRandom
-                                      ? " (random)"
-                                      : absl::StrCat(" #", f.index));
+  e.target = TargetText(f.role, f.which, f.index);
   e.trigger = FaultTriggerText(f);
   e.targets = {f.role};
   r->faults.push_back(e);

@@ -34,6 +34,20 @@ std::string CompareText(const Compare& c) {
                       : absl::StrCat(c.op, " ", c.value);
 }
 
+std::string TargetText(const std::string& role, Which which, int index) {
+  switch (which) {
+    case Which::kFirst:
+      return absl::StrCat(role, " (first)");
+    case Which::kAll:
+      return absl::StrCat(role, " (all)");
+    case Which::kRandom:
+      return absl::StrCat(role, " (random)");
+    case Which::kIndex:
+      break;
+  }
+  return absl::StrCat(role, " #", index);
+}
+
 const char* SignalName(int signo) {
   switch (signo) {
     case SIGSEGV:

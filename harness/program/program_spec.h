@@ -74,6 +74,9 @@ struct Client {
 };
 
 enum class Which { kFirst, kIndex, kRandom, kAll };
+// How a fault's process is chosen, as reports name it: "worker (first)",
+// "worker #2".
+std::string TargetText(const std::string& role, Which which, int index);
 enum class ProgramTrigger { kAfterMs, kAfterRequests, kAfterProbe };
 
 struct SignalFault {
