@@ -1,6 +1,5 @@
 #include "harness/program/clients.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "harness/program/curl_loader.h"
 #include "harness/program/probes.h"
 #include "workers/scoreboard.h"
 
@@ -126,35 +126,33 @@ void ClientSet::TcpSession(const Client& c, Session* s) {
 }
 
 void ClientSet::HttpSession(const Client& c, Session* s) {
-  InitCurlOnce();
-  std::unique_ptr<CURL, void (*)(CURL*)> h(curl_easy_init(), curl_easy_cleanup);
+  const CurlApi* curl = Curl(&s->error);
+  if (!curl) return;
+  std::unique_ptr<CURL, void (*)(CURL*)> h(curl->easy_init(),
+                                           curl->easy_cleanup);
   if (!h) {
     s->error = "curl_easy_init";
     return;
   }
   std::string body;
-  curl_easy_setopt(h.get(), CURLOPT_URL, c.target.c_str());
-  curl_easy_setopt(h.get(), CURLOPT_TIMEOUT_MS, long(c.timeout_ms));
-  curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h.get(), CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(h.get(), CURLOPT_WRITEDATA, &body);
+  curl->easy_setopt(h.get(), CURLOPT_URL, c.target.c_str());
+  curl->easy_setopt(h.get(), CURLOPT_TIMEOUT_MS, long(c.timeout_ms));
+  curl->easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(h.get(), CURLOPT_NOPROXY, "*");
+  curl->easy_setopt(h.get(), CURLOPT_WRITEFUNCTION, Append);
+  curl->easy_setopt(h.get(), CURLOPT_WRITEDATA, &body);
   const uint64_t period = 1'000'000'000ull / c.rate;
   uint64_t next = MonotonicNs();
   for (;;) {
     if (!Wait(next)) break;
     next += period;
     body.clear();
-    CURLcode rc = curl_easy_perform(h.get());
+    CURLcode rc = curl->easy_perform(h.get());
     long connects = 0, status = 0;
-    curl_easy_getinfo(h.get(), CURLINFO_NUM_CONNECTS, &connects);
-    curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &status);
+    curl->easy_getinfo(h.get(), CURLINFO_NUM_CONNECTS, &connects);
+    curl->easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &status);
     if (rc != CURLE_OK) {
-      s->error = rc == CURLE_OPERATION_TIMEDOUT ? "timeout"
-                 : rc == CURLE_COULDNT_CONNECT  ? "refused"
-                 : rc == CURLE_GOT_NOTHING      ? "eof"
-                 : rc == CURLE_RECV_ERROR       ? "reset"
-                                                : curl_easy_strerror(rc);
+      s->error = curl->ErrorKind(rc);
       break;
     }
     // libcurl reopens a keep-alive connection the server closed: the

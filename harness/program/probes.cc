@@ -1,7 +1,6 @@
 #include "harness/program/probes.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -15,6 +14,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "harness/program/curl_loader.h"
 #include "harness/program/program_launcher.h"
 #include "workers/scoreboard.h"
 
@@ -51,30 +51,27 @@ ProbeEvent TcpProbe(const Probe& p) {
 }
 
 ProbeEvent HttpProbe(const Probe& p) {
-  InitCurlOnce();
   ProbeEvent e;
-  std::unique_ptr<CURL, void (*)(CURL*)> c(curl_easy_init(), curl_easy_cleanup);
+  const CurlApi* curl = Curl(&e.detail);
+  if (!curl) return e;
+  std::unique_ptr<CURL, void (*)(CURL*)> c(curl->easy_init(),
+                                           curl->easy_cleanup);
   if (!c) {
     e.detail = "curl_easy_init failed";
     return e;
   }
-  curl_easy_setopt(c.get(), CURLOPT_URL, p.target.c_str());
-  curl_easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, long(p.timeout_ms));
-  curl_easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_FORBID_REUSE, 1L);
-  curl_easy_setopt(c.get(), CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, Discard);
-  CURLcode rc = curl_easy_perform(c.get());
-  if (rc != CURLE_OK) {
-    e.detail = rc == CURLE_OPERATION_TIMEDOUT ? "timeout"
-               : rc == CURLE_COULDNT_CONNECT  ? "refused"
-               : rc == CURLE_GOT_NOTHING      ? "eof"
-               : rc == CURLE_RECV_ERROR       ? "reset"
-                                              : curl_easy_strerror(rc);
+  curl->easy_setopt(c.get(), CURLOPT_URL, p.target.c_str());
+  curl->easy_setopt(c.get(), CURLOPT_TIMEOUT_MS, long(p.timeout_ms));
+  curl->easy_setopt(c.get(), CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(c.get(), CURLOPT_FORBID_REUSE, 1L);
+  curl->easy_setopt(c.get(), CURLOPT_NOPROXY, "*");
+  curl->easy_setopt(c.get(), CURLOPT_WRITEFUNCTION, Discard);
+  if (CURLcode rc = curl->easy_perform(c.get()); rc != CURLE_OK) {
+    e.detail = curl->ErrorKind(rc);
     return e;
   }
   long status = 0;
-  curl_easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
+  curl->easy_getinfo(c.get(), CURLINFO_RESPONSE_CODE, &status);
   e.ok = status >= 200 && status < 400;
   e.detail = absl::StrCat("HTTP ", status);
   return e;
@@ -110,11 +107,6 @@ ProbeEvent CommandProbe(const Probe& p) {
 }
 
 }  // namespace
-
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 int ConnectTcp(const std::string& host_port, int timeout_ms, std::string* err) {
   size_t colon = host_port.rfind(':');

@@ -54,9 +54,6 @@ class ProbeSet {
   bool stop_ = false;
 };
 
-// libcurl's global state, set up once per process.
-void InitCurlOnce();
-
 // "127.0.0.1:8080" -> connects with a timeout; returns the socket or -1 and
 // an error kind ("refused", "timeout", "reset", ...).
 int ConnectTcp(const std::string& host_port, int timeout_ms, std::string* err);

@@ -19,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/errno_status.h"
+#include "harness/program/curl_loader.h"
 #include "harness/program/program_launcher.h"
 #include "harness/program/program_spec.h"
 #include "harness/program/socket_activation.h"
@@ -162,7 +163,21 @@ class Trial {
   bool torn_down_ = false;
 };
 
+// Whether the scenario talks HTTP (probe, client or readiness).
+bool NeedsHttp(const ProgramSpec& spec) {
+  if (spec.ready.kind == ReadyKind::kHttp) return true;
+  for (const Probe& p : spec.probes)
+    if (p.kind == ProbeKind::kHttp) return true;
+  for (const Client& c : spec.clients)
+    if (c.kind == ClientKind::kHttp) return true;
+  return false;
+}
+
 absl::Status Trial::Start() {
+  // Without libcurl an HTTP check would fail for faultlab's reason, not the
+  // program's: a harness error, before anything starts.
+  if (std::string why; NeedsHttp(spec_) && !Curl(&why))
+    return absl::FailedPreconditionError(why);
   static std::atomic<int> counter{0};
   token_ = absl::StrCat(TokenPrefix(), counter.fetch_add(1));
   std::string tmpl = absl::StrCat("/tmp/", token_, "-XXXXXX");
