@@ -224,7 +224,7 @@ class ResultStream::JunitFile {
                         "</testsuites>\n");
   }
 
-  bool Add(const RunResult& run, const json& trial,
+  bool Add(const RunResult& run, json trial,
            const std::vector<CheckResult>& checks) {
     const ScenarioResult& sr = run.scenarios.back();
     const PlacementResult& pr = sr.placements.back();
@@ -241,12 +241,13 @@ class ResultStream::JunitFile {
     }
     bool passed = true;
     for (const CheckResult& c : checks) passed = passed && c.passed;
-    const json placement = {{"placement", pr.placement},
-                            {"groups", pr.groups},
-                            {"passed", passed},
-                            {"no_expectations", pr.no_expectations},
-                            {"expectations", ToJson(checks)},
-                            {"trials", json::array({trial})}};
+    json placement = {{"placement", pr.placement},
+                      {"groups", pr.groups},
+                      {"passed", passed},
+                      {"no_expectations", pr.no_expectations},
+                      {"expectations", ToJson(checks)},
+                      {"trials", json::array()}};
+    placement["trials"].push_back(std::move(trial));  // no copy of the tree
     text += reports::RenderJunitTrialCase(scenario, placement,
                                           int(pr.trials.size()));
     const double seconds = reports::JunitSeconds(placement);
@@ -315,11 +316,10 @@ ResultStream::~ResultStream() = default;
 
 bool ResultStream::Add(const RunResult& run,
                        const std::vector<CheckResult>& checks) {
-  const json trial =
-      ToJson(run.scenarios.back().placements.back().trials.back());
+  json trial = ToJson(run.scenarios.back().placements.back().trials.back());
   bool ok = true;
   if (json_) ok &= json_->Add(run, trial);
-  if (junit_) ok &= junit_->Add(run, trial, checks);
+  if (junit_) ok &= junit_->Add(run, std::move(trial), checks);
   return ok;
 }
 
