@@ -9,6 +9,9 @@
 #   lib/libfaultlab_{message,runtime,host,gtest}.a
 #   lib/cmake/faultlab/                      faultlabConfig.cmake and friends
 #   share/faultlab/schema/*.json             editor schemas for scenarios
+#   share/faultlab/scenarios/                the shipped scenarios, and
+#   bin/demo-prefork, bin/demo-threaded      the demo servers two of them
+#                                            start as ${bin}/demo-*
 include(CMakePackageConfigHelpers)
 
 set(FAULTLAB_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/faultlab" CACHE
@@ -24,6 +27,12 @@ install(TARGETS faultlab faultlab-worker faultlab-reaper
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The demo servers the shipped program scenarios run (`${bin}` is the
+# directory faultlab runs from), and those scenarios.
+install(TARGETS demo-prefork demo-threaded
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/faultlab/scenarios)
 # The LD_PRELOAD injector for real programs: looked for beside faultlab.
 install(TARGETS faultlab-inject LIBRARY DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/workers/include/faultlab

@@ -4,6 +4,8 @@
 #   - its ctest: every scenario x placement (faultlab_add_scenarios) and its
 #     GoogleTest file (<faultlab/gtest.h>), with --output-junit;
 #   - `faultlab run ../scenarios/*.yaml` from its build directory;
+#   - two shipped scenarios from the prefix, one with the installed demo
+#     server;
 #   - a scenario faultlab refuses, which must become one failing test that
 #     prints the position.
 # WORK_DIR is removed first and last, whatever happens.
@@ -48,7 +50,8 @@ step("cmake --install" "${CMAKE_COMMAND}" --install "${BUILD_DIR}"
      --prefix "${prefix}")
 # What the supervisor looks for beside itself at run time.
 foreach(f bin/faultlab bin/faultlab-worker bin/faultlab-reaper
-    bin/libfaultlab-inject.so include/faultlab/component.h
+    bin/libfaultlab-inject.so bin/demo-prefork bin/demo-threaded
+    share/faultlab/scenarios/segfault.yaml include/faultlab/component.h
     include/faultlab/gtest.h lib/cmake/faultlab/faultlabConfig.cmake)
   if(failure STREQUAL "" AND NOT EXISTS "${prefix}/${f}")
     fail("cmake --install left no ${f} in the prefix")
@@ -102,6 +105,15 @@ if(NOT out MATCHES "3 scenario\\(s\\), 10 placement\\(s\\) as expected, 0 not")
   fail("faultlab run ../scenarios/*.yaml said:\n${out}")
 endif()
 set(step_options "")
+
+# The shipped scenarios from the prefix: a built-in one, and a program one
+# that starts the installed demo server as ${bin}/demo-prefork.
+step("the installed shipped scenarios" "${prefix}/bin/faultlab" run
+     "${prefix}/share/faultlab/scenarios/segfault.yaml"
+     "${prefix}/share/faultlab/scenarios/prefork_server_segfault.yaml" -q)
+if(NOT out MATCHES "2 scenario\\(s\\), [0-9]+ placement\\(s\\) as expected, 0 not")
+  fail("the installed shipped scenarios said:\n${out}")
+endif()
 
 # A scenario faultlab refuses is one failing test carrying the position.
 file(COPY "${SOURCE_DIR}/tests/data/bad_key.yaml"
