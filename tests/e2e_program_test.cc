@@ -63,17 +63,6 @@ std::vector<pid_t> ProgramProcessesOf(pid_t pid) {
   return out;
 }
 
-const json& Program(const json& result) {
-  return Trial(result, "process")["program"];
-}
-
-std::vector<json> OfRole(const json& program, const std::string& role) {
-  std::vector<json> out;
-  for (const json& p : program["processes"])
-    if (p["role"] == role) out.push_back(p);
-  return out;
-}
-
 const json& Role(const json& program, const std::string& role) {
   for (const json& r : program["roles"])
     if (r["role"] == role) return r;

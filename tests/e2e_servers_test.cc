@@ -15,17 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-const json& Program(const json& result) {
-  return Trial(result, "process")["program"];
-}
-
-std::vector<json> OfRole(const json& program, const std::string& role) {
-  std::vector<json> out;
-  for (const json& p : program["processes"])
-    if (p["role"] == role) out.push_back(p);
-  return out;
-}
-
 TEST(E2eServersTest, NginxLosesOneWorkerTheMasterRespawnsItOthersGoOn) {
   RunOutput r = RunFaultlab({"run", Scenario("nginx_worker_segfault.yaml")});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -181,4 +181,16 @@ const nlohmann::json& Worker(const nlohmann::json& result,
   throw std::runtime_error("no worker " + name);
 }
 
+const nlohmann::json& Program(const nlohmann::json& result) {
+  return Trial(result, "process")["program"];
+}
+
+std::vector<nlohmann::json> OfRole(const nlohmann::json& program,
+                                   const std::string& role) {
+  std::vector<nlohmann::json> out;
+  for (const nlohmann::json& p : program["processes"])
+    if (p["role"] == role) out.push_back(p);
+  return out;
+}
+
 }  // namespace faultlab::testing

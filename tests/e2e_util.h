@@ -47,6 +47,11 @@ const nlohmann::json& Worker(const nlohmann::json& result,
                              const std::string& name);
 const nlohmann::json& Trial(const nlohmann::json& result,
                             const std::string& placement, int scenario = 0);
+// A program scenario's `program` record of its process-placement trial, and
+// the processes of one role in it.
+const nlohmann::json& Program(const nlohmann::json& result);
+std::vector<nlohmann::json> OfRole(const nlohmann::json& program,
+                                   const std::string& role);
 
 }  // namespace faultlab::testing
 
