@@ -116,15 +116,28 @@ class Symbolizer::Object {
       return out;
     }
     FrameResult innermost;
+    Dwarf_Addr bias = 0;
+    Dwarf_Die* cu = dwfl_module_addrdie(mod_, addr, &bias);
     if (Dwfl_Line* line = dwfl_module_getsrc(mod_, addr)) {
       int lineno = 0;
       if (const char* file =
               dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr))
         SetLocation(&innermost, file, dwfl_line_comp_dir(line), lineno);
+    } else if (!cu && (cu = UnitWithoutAranges(addr, &bias))) {
+      // No .debug_aranges (clang writes none unless -gdwarf-aranges), so
+      // libdw found no unit by address: the line from the unit found by
+      // its own ranges.
+      if (Dwarf_Line* line = dwarf_getsrc_die(cu, addr - bias)) {
+        int lineno = 0;
+        dwarf_lineno(line, &lineno);
+        Dwarf_Attribute attr;
+        if (const char* file = dwarf_linesrc(line, nullptr, nullptr))
+          SetLocation(&innermost, file,
+                      dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr)),
+                      lineno);
+      }
     }
     out.push_back(innermost);
-    Dwarf_Addr bias = 0;
-    Dwarf_Die* cu = dwfl_module_addrdie(mod_, addr, &bias);
     Dwarf_Die* scopes = nullptr;
     int n = cu ? dwarf_getscopes(cu, addr - bias, &scopes) : 0;
     Dwarf_Files* files = nullptr;
@@ -191,6 +204,16 @@ class Symbolizer::Object {
     }
     f->file = path;
     f->line = line;
+  }
+
+  // The compile unit whose own address ranges (DW_AT_low_pc/high_pc or
+  // DW_AT_ranges) hold `addr`, found by walking every unit: what libdw does
+  // through .debug_aranges when the object has them.
+  Dwarf_Die* UnitWithoutAranges(uint64_t addr, Dwarf_Addr* bias) const {
+    for (Dwarf_Die* cu = dwfl_module_nextcu(mod_, nullptr, bias); cu;
+         cu = dwfl_module_nextcu(mod_, cu, bias))
+      if (dwarf_haspc(cu, addr - *bias) == 1) return cu;
+    return nullptr;
   }
 
   // Whether the object itself carries DWARF (without loading it).
