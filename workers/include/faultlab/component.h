@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace faultlab {
@@ -100,7 +101,8 @@ class Port {
   // Writes `f` as it is: its seq and checksum unchanged, so a frame that
   // arrived corrupt is forwarded corrupt and its reader finds out. False
   // when the peer is gone or this end is not for writing (LastEvent() then
-  // says what happened). Send(m) is Write(Frame::Of(next_seq(), m)).
+  // says what happened), or when f.bytes is over kMaxMessageBytes.
+  // Send(m) is Write(Frame::Of(next_seq(), m)).
   bool Write(const Frame& f);
 
   // Closes this end now: its reader sees the end of the stream, its writer
