@@ -1,10 +1,12 @@
-// A channel round trip through the component SDK (Port::Send/Receive in
-// two components) against the built-in workers' way (ChannelEnd::Write and
-// Read with the roles' checks: header, payload checksum, sequence; the echo
-// forwards the frame as a relay does), on the same channel kind, between
-// two worker threads of this process (thread placement). Each round runs
-// every kind both ways, alternating which goes first, so load from
-// elsewhere falls on both alike; figures are medians over rounds.
+// A channel round trip through the component SDK against the raw channel
+// ends every worker runs on (ChannelEnd::Write and Read with the roles'
+// checks: header, payload checksum, sequence; the echo forwards the frame as
+// a relay does), on the same channel kind, between two worker threads of
+// this process (thread placement). Two SDK ways: Port::Write/Read, frames
+// without allocation, which is how the built-in roles (components on the
+// SDK) move messages; and Port::Send/Receive, a std::string per message.
+// Each round runs every kind all three ways, rotating which goes first, so
+// load from elsewhere falls on them alike; figures are medians over rounds.
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -34,6 +36,9 @@ int g_trips = 0;       // round trips per run
 double g_sdk_ns = 0;   // per round trip, of the last SDK run
 int g_sdk_errors = 0;  // replies that differed or went missing
 
+// The three ways a round trip goes, in the order they are printed.
+enum Way { kRaw, kFrames, kMessages, kWays };
+
 void SdkPing(Context& ctx) {
   Port& out = ctx.To("pong");
   Port& in = ctx.From("pong");
@@ -56,8 +61,40 @@ void SdkPong(Context& ctx) {
 }
 FAULTLAB_COMPONENT("bench.pong", SdkPong);
 
-// The built-in roles' side of a frame: a producer's send and a sink's
-// checks (workers/roles.cc), and a relay's verify-and-forward.
+// The built-in roles' way on the SDK: a producer's payload and frame, a
+// sink's checks, a relay's byte-exact forward, progress on both sides.
+void FramePing(Context& ctx) {
+  Port& out = ctx.To("pong");
+  Port& in = ctx.From("pong");
+  char payload[kPayload];
+  Frame got;
+  const uint64_t t0 = NowNs();
+  for (int i = 0; i < g_trips; ++i) {
+    FillStreamPayload(ctx.seed(), i, payload, kPayload);
+    if (!out.Write(Frame::Of(i, std::string_view(payload, kPayload)))) break;
+    if (in.Read(&got) != ReadStatus::kOk || got.bytes.size() != kPayload)
+      ++g_sdk_errors;
+    ctx.Progress();
+  }
+  g_sdk_ns = double(NowNs() - t0) / g_trips;
+}
+FAULTLAB_COMPONENT("bench.frame_ping", FramePing);
+
+void FramePong(Context& ctx) {
+  Port& in = ctx.From("ping");
+  Port& out = ctx.To("ping");
+  Frame f;
+  for (ReadStatus r; (r = in.Read(&f)) != ReadStatus::kEnd;) {
+    if (r != ReadStatus::kOk) ++g_sdk_errors;
+    if (r == ReadStatus::kPeerGone || r == ReadStatus::kFramingLost) return;
+    if (!out.Write(f)) return;
+    ctx.Progress();
+  }
+}
+FAULTLAB_COMPONENT("bench.frame_pong", FramePong);
+
+// The raw channel ends' side of a frame, with the checks the roles make: a
+// producer's send and a sink's checks, and a relay's verify-and-forward.
 bool Verified(const FrameHeader& h, const unsigned char* p, uint64_t seq) {
   return Checksum(p, h.length) == h.checksum && h.seq == seq;
 }
@@ -90,7 +127,7 @@ void BuiltinEcho(WorkerContext& ctx) {
 
 // A board of two workers (ping, pong) and a channel each way of `kind`,
 // at the descriptors a host would be handed.
-Scoreboard* NewBoard(ChannelKind kind) {
+Scoreboard* NewBoard(ChannelKind kind, Way way) {
   auto* sb = static_cast<Scoreboard*>(mmap(nullptr, sizeof(Scoreboard),
                                            PROT_READ | PROT_WRITE,
                                            MAP_SHARED | MAP_ANONYMOUS, -1, 0));
@@ -102,6 +139,10 @@ Scoreboard* NewBoard(ChannelKind kind) {
   sb->header.epoch_ns = MonotonicNs();
   const char* names[2] = {"ping[0]", "pong[0]"};
   const char* components[2] = {"bench.ping", "bench.pong"};
+  if (way == kFrames) {
+    components[0] = "bench.frame_ping";
+    components[1] = "bench.frame_pong";
+  }
   for (int w = 0; w < 2; ++w) {
     WorkerConfig& c = sb->workers[w].config;
     std::snprintf(c.name, sizeof c.name, "%s", names[w]);
@@ -156,9 +197,10 @@ struct Cost {
   double cpu_ns;   // per round trip, both threads' CPU time
 };
 
-// One run of g_trips round trips, through the SDK or the built-in way.
-Cost Run(ChannelKind kind, bool sdk) {
-  Scoreboard* sb = NewBoard(kind);
+// One run of g_trips round trips, one of the three ways.
+Cost Run(ChannelKind kind, Way way) {
+  const bool sdk = way != kRaw;
+  Scoreboard* sb = NewBoard(kind, way);
   double builtin_ns = 0;
   std::atomic<uint64_t> cpu{0};
   auto worker = [&](int w) {
@@ -202,35 +244,43 @@ int SdkMain(int iterations) {
   g_trips = iterations * 4;
   const int rounds = iterations >= 100 ? 21 : 3;
   std::printf(
-      "faultlab bench: channel round trip, %u B, SDK Port vs built-in roles "
+      "faultlab bench: channel round trip, %u B, SDK Port vs raw channel ends "
       "(thread placement; median of %d rounds of %d round trips, "
       "interleaved)\n",
       kPayload, rounds, g_trips);
   const ChannelKind kinds[] = {ChannelKind::kPipe, ChannelKind::kSocket,
                                ChannelKind::kShm};
+  const char* labels[kWays] = {
+      "raw ChannelEnd",
+      "SDK Port::Write/Read (built-in roles)",
+      "SDK Port::Send/Receive",
+  };
   for (ChannelKind kind : kinds) {
-    std::vector<double> wall[2], cpu[2];  // [0] built-in, [1] SDK
+    std::vector<double> wall[kWays], cpu[kWays];
     for (int r = 0; r < rounds; ++r)
-      for (int k = 0; k < 2; ++k) {
-        const bool sdk = (k + r) % 2 == 1;  // alternates which goes first
-        Cost c = Run(kind, sdk);
-        wall[sdk].push_back(c.wall_ns);
-        cpu[sdk].push_back(c.cpu_ns);
+      for (int k = 0; k < kWays; ++k) {
+        const Way way = Way((k + r) % kWays);  // rotates which goes first
+        Cost c = Run(kind, way);
+        wall[way].push_back(c.wall_ns);
+        cpu[way].push_back(c.cpu_ns);
       }
-    for (std::vector<double>* v : {&wall[0], &wall[1], &cpu[0], &cpu[1]})
-      std::sort(v->begin(), v->end());
+    for (int w = 0; w < kWays; ++w) {
+      std::sort(wall[w].begin(), wall[w].end());
+      std::sort(cpu[w].begin(), cpu[w].end());
+    }
     auto median = [&](const std::vector<double>& v) { return v[v.size() / 2]; };
     const char* k = ChannelKindName(kind);
-    char name[64];
-    std::snprintf(name, sizeof name, "round trip, %s, built-in roles", k);
-    std::printf("%-46s %10.1f us  (CPU %.1f us)\n", name,
-                median(wall[0]) / 1000, median(cpu[0]) / 1000);
-    std::snprintf(name, sizeof name, "round trip, %s, SDK Port", k);
-    std::printf(
-        "%-46s %10.1f us  (%.3fx built-in; CPU %.1f us, %.3fx; target "
-        "within 1.10x)\n",
-        name, median(wall[1]) / 1000, median(wall[1]) / median(wall[0]),
-        median(cpu[1]) / 1000, median(cpu[1]) / median(cpu[0]));
+    char name[80];
+    std::snprintf(name, sizeof name, "round trip, %s, %s", k, labels[kRaw]);
+    std::printf("%-56s %8.1f us  (CPU %.1f us)\n", name,
+                median(wall[kRaw]) / 1000, median(cpu[kRaw]) / 1000);
+    for (int w = kFrames; w < kWays; ++w) {
+      std::snprintf(name, sizeof name, "round trip, %s, %s", k, labels[w]);
+      std::printf("%-56s %8.1f us  (%.3fx raw; CPU %.1f us, %.3fx%s)\n", name,
+                  median(wall[w]) / 1000, median(wall[w]) / median(wall[kRaw]),
+                  median(cpu[w]) / 1000, median(cpu[w]) / median(cpu[kRaw]),
+                  w == kFrames ? "; target within 1.10x" : "");
+    }
   }
   if (g_sdk_errors)
     std::printf("(%d replies missing or failing their checks?)\n",

@@ -28,10 +28,11 @@ void AcquireLock(WorkerContext& ctx, int i);
 // Releases lock `i`, which ctx's worker must hold.
 void ReleaseLock(WorkerContext& ctx, int i);
 
-// The `locker` role (workers/locker.cc): takes lock A then lock B around
-// each unit of work. Without inputs it does `messages` paced units; with
-// inputs it verifies each frame under the locks and forwards what arrives on
-// input k to output k.
+// The `locker` role (workers/locker.cc), a component on the public API
+// (Context::TrialLock): takes lock A then lock B around each unit of work.
+// Without inputs it does `messages` paced units; with inputs it folds each
+// frame it read into its stream's digest under the locks and forwards what
+// arrives on input k to output k.
 void RunLocker(WorkerContext& ctx);
 
 // The deadlock fault (workers/locks.cc). InjectDeadlock runs on the target

@@ -215,7 +215,7 @@ struct Event {
   int64_t value;  // kind-specific (expected vs got seq, errno, ...)
 };
 
-struct Frame {
+struct StackFrame {  // one return address of a captured stack
   uint64_t ip;
 };
 
@@ -247,7 +247,7 @@ struct CrashRecord {
   char thread[16];
   uint64_t t_ns;
   uint32_t n_frames;
-  Frame frames[kMaxFrames];
+  StackFrame frames[kMaxFrames];
 };
 
 struct WorkerSlot {

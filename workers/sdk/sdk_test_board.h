@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -118,6 +119,25 @@ class TestBoard {
     f.partner = f.sibling = f.until_worker = -1;
     std::snprintf(f.at, sizeof f.at, "%s", at);
     return f;
+  }
+
+  // The trial's two shared locks, as the supervisor sets them up: robust,
+  // process-shared, non-recursive.
+  void InitTrialLocks() {
+    sb->n_locks = 2;
+    for (int i = 0; i < 2; ++i) {
+      pthread_mutexattr_t a;
+      pthread_mutexattr_init(&a);
+      pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+      pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+      pthread_mutexattr_settype(&a, PTHREAD_MUTEX_NORMAL);
+      pthread_mutex_init(reinterpret_cast<pthread_mutex_t*>(sb->locks[i].mutex),
+                         &a);
+      pthread_mutexattr_destroy(&a);
+      sb->locks[i].owner.store(-1);
+      std::snprintf(sb->locks[i].name, sizeof sb->locks[i].name, "lock %c",
+                    'A' + i);
+    }
   }
 
   // Arms the points for every worker, as one host of them all would.
