@@ -552,12 +552,22 @@ TrialResult Classifier::Run() {
   t.duration_ms = Ms(obs_.end_ns, obs_.start_ns);
   t.deadline_hit = obs_.deadline_hit;
   t.stderr_text = obs_.stderr_text;
+  // Every worker's own crash record, the first in time as the trial's
+  // crash (the one that decides latencies), the others after it in order.
+  std::vector<int> crashed;
   for (size_t w = 0; w < s_.workers.size(); ++w)
-    if (sb_.workers[w].crash.present.load()) {
+    if (sb_.workers[w].crash.present.load()) crashed.push_back(int(w));
+  std::stable_sort(crashed.begin(), crashed.end(), [&](int a, int b) {
+    return sb_.workers[a].crash.t_ns < sb_.workers[b].crash.t_ns;
+  });
+  for (int w : crashed) {
+    if (crashed_ < 0) {
       crashed_ = w;
       t.crash = Stack(w, sb_.workers[w].crash);
-      break;
+    } else {
+      t.other_crashes.push_back(Stack(w, sb_.workers[w].crash));
     }
+  }
   // Every fault, fired or not; the trial's fault time is the first firing.
   uint64_t fault_ns = 0;
   for (size_t k = 0; k < s_.faults.size(); ++k) {

@@ -169,7 +169,11 @@ struct TrialResult {
   std::vector<FaultResult> faults;  // in the scenario's order
   std::vector<ProcessResult> processes;
   std::vector<WorkerResult> workers;
+  // The first crash in time (a worker's own crash record), and every other
+  // worker's that crashed too, in time order (several faults, or processes
+  // that crash one after the other).
   std::optional<StackResult> crash;
+  std::vector<StackResult> other_crashes;
   bool hang = false;
   double hang_detected_ms = 0;
   std::vector<std::string> cycle;

@@ -33,6 +33,12 @@ json StackJson(const StackResult& s) {
           {"t_ms", s.t_ms},       {"frames", FramesJson(s.frames)}};
 }
 
+json OtherCrashesJson(const TrialResult& t) {
+  json out = json::array();
+  for (const StackResult& s : t.other_crashes) out.push_back(StackJson(s));
+  return out;
+}
+
 json WorkerJson(const WorkerResult& w) {
   json progress = json::array(), events = json::array();
   for (auto [t, n] : w.progress) progress.push_back({t, n});
@@ -160,6 +166,7 @@ json ToJson(const TrialResult& t) {
               {"processes", procs},
               {"workers", workers},
               {"crash", t.crash ? StackJson(*t.crash) : json(nullptr)},
+              {"other_crashes", OtherCrashesJson(t)},
               {"hang", hang},
               {"stderr", t.stderr_text}};
   if (t.program) out["program"] = program::ProgramJson(*t.program);

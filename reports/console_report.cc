@@ -200,6 +200,7 @@ void AppendTrialBody(const json& t, const Painter& paint, size_t width,
   AppendFaults(t, out);
   AppendWorkers(t, paint, width, out);
   AppendCrash(Field(t, "crash"), out);
+  for (const json& c : Items(t, "other_crashes")) AppendCrash(c, out);
   AppendHang(Field(t, "hang"), out);
 }
 

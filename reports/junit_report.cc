@@ -60,6 +60,26 @@ std::string WorkerTable(const json& trial) {
   return out;
 }
 
+// A crash record as text: who, what, and up to 16 frames.
+void AppendCrashText(const json& crash, std::string* out) {
+  if (!crash.is_object()) return;
+  absl::StrAppend(out, "crash: ", Str(crash, "worker", "?"), " ",
+                  Str(crash, "signal", "?"), " ", Str(crash, "si_code"), " at ",
+                  Str(crash, "address", "?"), "\n");
+  const json& frames = Items(crash, "frames");
+  for (size_t f = 0; f < frames.size() && f < 16; ++f) {
+    std::string loc = Str(frames[f], "file");
+    if (!loc.empty()) {
+      absl::StrAppend(&loc, ":", Str(frames[f], "line", "?"));
+    } else {
+      loc = absl::StrCat(Str(frames[f], "module", "?"), " ",
+                         Str(frames[f], "address"));
+    }
+    absl::StrAppend(out, "  #", f, " ", Str(frames[f], "function", "??"), " ",
+                    loc, "\n");
+  }
+}
+
 // `number`: the one trial's number in its placement, for a testcase of one
 // trial (0: the testcase is the whole placement).
 std::string SystemOut(const json& scenario, const json& placement, int number) {
@@ -95,24 +115,8 @@ std::string SystemOut(const json& scenario, const json& placement, int number) {
           absl::StrAppend(&out, "  ", c.get<std::string>(), "\n");
       }
     }
-    const json& crash = Field(t, "crash");
-    if (crash.is_object()) {
-      absl::StrAppend(&out, "crash: ", Str(crash, "worker", "?"), " ",
-                      Str(crash, "signal", "?"), " ", Str(crash, "si_code"),
-                      " at ", Str(crash, "address", "?"), "\n");
-      const json& frames = Items(crash, "frames");
-      for (size_t f = 0; f < frames.size() && f < 16; ++f) {
-        std::string loc = Str(frames[f], "file");
-        if (!loc.empty()) {
-          absl::StrAppend(&loc, ":", Str(frames[f], "line", "?"));
-        } else {
-          loc = absl::StrCat(Str(frames[f], "module", "?"), " ",
-                             Str(frames[f], "address"));
-        }
-        absl::StrAppend(&out, "  #", f, " ", Str(frames[f], "function", "??"),
-                        " ", loc, "\n");
-      }
-    }
+    AppendCrashText(Field(t, "crash"), &out);
+    for (const json& c : Items(t, "other_crashes")) AppendCrashText(c, &out);
   }
   return out;
 }

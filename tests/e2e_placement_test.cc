@@ -163,6 +163,24 @@ TEST(E2ePlacementTest, SeveralFaultsAreEachRecorded) {
     EXPECT_TRUE(f["fired"].get<bool>()) << f.dump();
   for (const char* w : {"cache[0]", "sink[0]", "sink[1]"})
     EXPECT_EQ(Worker(r.json, "process", w)["outcome"], "crashed") << w;
+  // Three crashes, three stacks: the cache's first (30 ms in), then each
+  // sink's own abort, in time order.
+  const json& process = Trial(r.json, "process");
+  EXPECT_EQ(process["crash"]["worker"], "cache[0]");
+  EXPECT_EQ(process["crash"]["signal"], "SIGSEGV");
+  const json& others = process["other_crashes"];
+  ASSERT_EQ(others.size(), 2u) << others.dump();
+  std::set<std::string> sinks;
+  for (const json& c : others) {
+    sinks.insert(c["worker"].get<std::string>());
+    EXPECT_EQ(c["signal"], "SIGABRT") << c.dump();
+    EXPECT_FALSE(c["frames"].empty()) << c.dump();
+    EXPECT_GE(c["t_ms"].get<double>(), process["crash"]["t_ms"].get<double>());
+  }
+  EXPECT_EQ(sinks, (std::set<std::string>{"sink[0]", "sink[1]"}));
+  EXPECT_LE(others[0]["t_ms"].get<double>(), others[1]["t_ms"].get<double>());
+  // As threads one crash ends the process: there is no other.
+  EXPECT_TRUE(Trial(r.json, "thread")["other_crashes"].empty());
   EXPECT_NE(r.out.find("    fault: abort in sink[0], after 60 messages: did "
                        "not fire\n"),
             std::string::npos)

@@ -205,6 +205,7 @@ void AppendProcessBoxes(const json& trial, std::string* out) {
 
 void AppendEvidence(const json& trial, std::string* out) {
   AppendCrash(Field(trial, "crash"), out);
+  for (const json& c : Items(trial, "other_crashes")) AppendCrash(c, out);
   AppendHang(Field(trial, "hang"), out);
   AppendStderr(trial, out);
   AppendWorkerTable(trial, out);
