@@ -43,17 +43,16 @@ namespace {
 char* g_title = nullptr;  // argv[1] of the server
 size_t g_title_size = 0;  // its length
 
-// Fills 3..kForkServerLowFds-1 so every descriptor opened or received
-// from here on lands above a subject's targets.
-void ReserveLow() {
-  for (;;) {
-    int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    if (fd >= kForkServerLowFds) {
-      close(fd);
-      return;
-    }
-  }
+// Moves a received descriptor above a subject's targets (3..
+// kForkServerLowFds-1), so the subject's dup2()s cannot overwrite one it
+// has yet to place. The server keeps that range empty rather than filled
+// with placeholders: every clone copies the server's open descriptors and
+// every subject closes them again, 157 of each per subject otherwise.
+int AboveTargets(int fd) {
+  if (fd >= kForkServerLowFds) return fd;
+  int moved = fcntl(fd, F_DUPFD_CLOEXEC, kForkServerLowFds);
+  close(fd);
+  return moved;
 }
 
 // One request and its descriptors; 0 at EOF, -1 on error (errno).
@@ -74,7 +73,10 @@ ssize_t Receive(int ctl, ForkServerRequest* req, int* fds, int* n_fds) {
     for (int i = 0; i < n && *n_fds < kForkServerMaxFds; ++i)
       memcpy(&fds[(*n_fds)++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
   }
-  if (got != ssize_t(sizeof *req) || (msg.msg_flags & MSG_CTRUNC)) {
+  bool placed = true;
+  for (int i = 0; i < *n_fds; ++i)
+    placed &= (fds[i] = AboveTargets(fds[i])) >= 0;
+  if (got != ssize_t(sizeof *req) || (msg.msg_flags & MSG_CTRUNC) || !placed) {
     errno = EPROTO;
     return -2;
   }
@@ -238,7 +240,6 @@ int ForkServerMain(int control, char* title) {
   int ctl = fcntl(control, F_DUPFD_CLOEXEC, kForkServerLowFds);
   if (ctl < 0) return 2;
   close(control);
-  ReserveLow();
   signal(SIGCHLD, SIG_DFL);
   WarmUpUnwinder();
   CacheModules();
