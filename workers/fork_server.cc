@@ -158,8 +158,8 @@ pid_t Parent() {
       GiveUp("dup2 failed (from, to)", fds[i], req.targets[i]);
     keep[req.targets[i]] = true;
   }
-  // Exactly its own descriptors: the server's reserve and everything it
-  // holds above it (the control socket, other requests' leftovers) go.
+  // Exactly its own descriptors: everything else the server holds (the
+  // control socket, the received originals, anything it opened) goes.
   // One close_range per run of descriptors to drop, not one close each.
   // The last run reaches to the top (~0u).
   for (int fd = 3; fd < kForkServerLowFds;) {
