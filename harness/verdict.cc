@@ -22,13 +22,18 @@ bool Reached(int held, int trials, double required) {
   return trials > 0 && held >= required * trials - 1e-9;
 }
 
-// "crashed", or "crashed ×28, completed ×2" in order of first appearance.
+// "crashed", or "crashed ×28, completed ×2" in order of first appearance,
+// and "… and 390 trials with other values" past the texts kept.
 std::string ActualText(const std::vector<std::pair<std::string, int>>& seen,
-                       int trials) {
+                       int other_trials, int trials) {
   if (seen.size() == 1 && seen[0].second == trials) return seen[0].first;
   std::vector<std::string> parts;
   for (const auto& [text, n] : seen)
     parts.push_back(absl::StrCat(text, " ×", n));
+  if (other_trials > 0)
+    parts.push_back(absl::StrCat("and ", other_trials, " trial",
+                                 other_trials == 1 ? "" : "s",
+                                 " with other values"));
   return absl::StrJoin(parts, ", ");
 }
 
@@ -69,7 +74,9 @@ void PlacementTally::Add(const TrialResult& t) {
     if (!c.passed) ++k.failed;
     auto a = std::find_if(k.actuals.begin(), k.actuals.end(),
                           [&](const auto& x) { return x.first == c.actual; });
-    if (a == k.actuals.end()) {
+    if (a == k.actuals.end() && k.actuals.size() == kMaxActuals) {
+      ++k.other_trials;
+    } else if (a == k.actuals.end()) {
       k.actuals.emplace_back(c.actual, 1);
     } else {
       ++a->second;
@@ -108,7 +115,7 @@ void JudgePlacement(const PlacementTally& tally, PlacementResult* p) {
     c.held = n - k.failed;
     c.interval = Wilson95(c.held, n);
     c.passed = Reached(c.held, n, k.required_rate);
-    c.actual = ActualText(k.actuals, n);
+    c.actual = ActualText(k.actuals, k.other_trials, n);
     p->passed = p->passed && c.passed;
     p->expectations.push_back(std::move(c));
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
+
 namespace faultlab {
 namespace {
 
@@ -49,6 +51,32 @@ TrialResult Trial(uint64_t seed, Outcome target, double rate = 1.0) {
   t.checks.push_back({"blast radius is 0", true, "0", 1.0});
   JudgeTrial(&t);
   return t;
+}
+
+// A check whose actual text differs in every trial ("fired at 3.9 ms")
+// keeps its first few texts and counts the rest, so the placement's actual
+// stays short and judging it does not grow with the run.
+TEST(JudgePlacementTest, ATextThatVariesByTrialKeepsItsFirstFew) {
+  PlacementTally tally;
+  PlacementResult p;
+  for (int i = 0; i < 400; ++i) {
+    TrialResult t;
+    t.seed = uint64_t(i);
+    t.checks.push_back(
+        {"the fault fired", true, absl::StrCat("fired at ", i, ".5 ms"), 1.0});
+    JudgeTrial(&t);
+    tally.Add(t);
+  }
+  JudgePlacement(tally, &p);
+  ASSERT_EQ(p.expectations.size(), 1u);
+  const PlacementCheck& c = p.expectations[0];
+  EXPECT_TRUE(c.passed);
+  EXPECT_EQ(c.held, 400);
+  EXPECT_EQ(c.actual,
+            "fired at 0.5 ms ×1, fired at 1.5 ms ×1, fired at 2.5 ms ×1, "
+            "fired at 3.5 ms ×1, fired at 4.5 ms ×1, fired at 5.5 ms ×1, "
+            "fired at 6.5 ms ×1, fired at 7.5 ms ×1, and 392 trials with "
+            "other values");
 }
 
 TEST(JudgePlacementTest, EveryTrialByDefault) {
