@@ -627,6 +627,10 @@ int RunCommand(const RunOptions& opts) {
       signal_fd);
   Symbolizer symbolizer(
       {.source_dir = FAULTLAB_SOURCE_DIR, .main_exe = opts.worker_exe});
+  // The worker's symbols are read while the first trial runs, not after
+  // its crash (the fork server exists by now, so a thread may too). Joined
+  // before the symbolizer goes.
+  std::jthread preload([&symbolizer] { symbolizer.Preload(); });
   Outputs outputs(opts);
   RunResult run;
   run.started = NowIso();

@@ -96,7 +96,15 @@ class Symbolizer::Object {
                            false);
     if (!mod_) close(fd);  // consumed only on success
     dwfl_report_end(dwfl_, nullptr, nullptr);
-    if (mod_) own_dwarf_ = HasDebugInfo(mod_);
+    if (mod_) own_dwarf_ = HasSection(mod_, ".debug_info");
+    if (mod_) has_aranges_ = HasSection(mod_, ".debug_aranges");
+  }
+
+  // What the first lookup would read: the symbol table and the DWARF
+  // address ranges.
+  void Preload() {
+    if (!mod_) return;
+    dwfl_module_getsymtab(mod_);
   }
   ~Object() {
     if (dwfl_) dwfl_end(dwfl_);
@@ -123,7 +131,7 @@ class Symbolizer::Object {
       if (const char* file =
               dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr))
         SetLocation(&innermost, file, dwfl_line_comp_dir(line), lineno);
-    } else if (!cu && (cu = UnitWithoutAranges(addr, &bias))) {
+    } else if (!cu && !has_aranges_ && (cu = UnitWithoutAranges(addr, &bias))) {
       // No .debug_aranges (clang writes none unless -gdwarf-aranges), so
       // libdw found no unit by address: the line from the unit found by
       // its own ranges.
@@ -216,8 +224,8 @@ class Symbolizer::Object {
     return nullptr;
   }
 
-  // Whether the object itself carries DWARF (without loading it).
-  static bool HasDebugInfo(Dwfl_Module* mod) {
+  // Whether the object itself has section `want` (without loading it).
+  static bool HasSection(Dwfl_Module* mod, const char* want) {
     Dwarf_Addr bias = 0;
     Elf* elf = dwfl_module_getelf(mod, &bias);
     size_t shstrndx = 0;
@@ -227,14 +235,15 @@ class Symbolizer::Object {
       GElf_Shdr shdr;
       if (!gelf_getshdr(scn, &shdr)) continue;
       const char* name = elf_strptr(elf, shstrndx, shdr.sh_name);
-      if (name && strcmp(name, ".debug_info") == 0) return true;
+      if (name && strcmp(name, want) == 0) return true;
     }
     return false;
   }
 
   const std::string& source_dir_;
   const bool separate_dwarf_;
-  bool own_dwarf_ = false;  // the object carries .debug_info itself
+  bool own_dwarf_ = false;    // the object carries .debug_info itself
+  bool has_aranges_ = false;  // and .debug_aranges (GCC's default)
   Dwfl* dwfl_ = nullptr;
   Dwfl_Module* mod_ = nullptr;  // null when the object could not be read
 };
@@ -254,6 +263,15 @@ const Symbolizer::Frames& Symbolizer::Resolve(const std::string& path,
   if (frames.empty()) frames.emplace_back();
   for (FrameResult& f : frames) f.module = Basename(path);
   return cache_.emplace(key, std::move(frames)).first->second;
+}
+
+void Symbolizer::Preload() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<Object>& obj = objects_[opts_.main_exe];
+  if (!obj)
+    obj = std::make_unique<Object>(opts_.main_exe, opts_.source_dir,
+                                   opts_.separate_debug_dwarf);
+  obj->Preload();
 }
 
 std::vector<FrameResult> Symbolizer::Symbolize(const CrashRecord& rec,
