@@ -1,4 +1,5 @@
 // The fork-server launcher against the real faultlab-worker.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,13 +20,38 @@ class RecordingLauncher : public Launcher {
   explicit RecordingLauncher(std::vector<std::string>* seen) : seen_(seen) {}
   absl::StatusOr<pid_t> Spawn(const SpawnRequest& req) override {
     seen_->push_back(req.exe);
-    return real_->Spawn(req);
+    absl::StatusOr<pid_t> pid = real_->Spawn(req);
+    if (pid.ok()) last_pid_ = *pid;
+    return pid;
   }
+  pid_t last_pid() const { return last_pid_; }
 
  private:
   std::vector<std::string>* seen_;
   std::unique_ptr<Launcher> real_ = NewBoostLauncher();
+  pid_t last_pid_ = -1;
 };
+
+// What descriptor `fd` of `pid` is, from /proc.
+std::string Link(pid_t pid, int fd) {
+  char buf[256];
+  const std::string path =
+      "/proc/" + std::to_string(pid) + "/fd/" + std::to_string(fd);
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, size_t(n)) : "?";
+}
+
+// The descriptors `pid` holds, from /proc.
+std::vector<int> OpenDescriptors(pid_t pid) {
+  std::vector<int> out;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d))
+      if (e->d_name[0] != '.') out.push_back(atoi(e->d_name));
+    closedir(d);
+  }
+  return out;
+}
 
 std::string ReadAll(int fd) {
   std::string out;
@@ -79,6 +105,33 @@ TEST_P(ForkServerModeTest, SubjectIsOurChildInItsOwnGroupWithItsDescriptors) {
     EXPECT_EQ(WEXITSTATUS(status), 2);
   }
   EXPECT_EQ(seen.size(), 1u);  // no subject went through exec
+}
+
+// A subject's targets (3..159) are free in the server once it serves: what
+// its set-up opened and keeps (libunwind's memory-validation pipe) must not
+// sit where a subject's dup2()s put the scoreboard and the crash eventfd.
+TEST_P(ForkServerModeTest, TheServerHoldsNothingWhereSubjectsPutTheirs) {
+  std::vector<std::string> seen;
+  auto recording = std::make_unique<RecordingLauncher>(&seen);
+  RecordingLauncher* rec = recording.get();
+  absl::StatusOr<std::unique_ptr<Launcher>> launcher =
+      StartForkServer(FAULTLAB_WORKER_EXE, std::move(recording));
+  ASSERT_TRUE(launcher.ok()) << launcher.status();
+  const pid_t server = rec->last_pid();
+  ASSERT_GT(server, 0);
+  // One subject served: the server's set-up is over.
+  SpawnRequest req;
+  req.exe = FAULTLAB_WORKER_EXE;
+  req.args = {"0"};
+  absl::StatusOr<pid_t> pid = (*launcher)->Spawn(req);
+  ASSERT_TRUE(pid.ok()) << pid.status();
+  int status = 0;
+  ASSERT_EQ(waitpid(*pid, &status, 0), *pid);
+  const std::vector<int> held = OpenDescriptors(server);
+  ASSERT_FALSE(held.empty());
+  for (int fd : held)
+    EXPECT_TRUE(fd < 3 || fd >= kReservedFds)
+        << "the server holds " << fd << ": " << Link(server, fd);
 }
 
 // One trial's subjects in one batch: every one our child, the first leading

@@ -100,8 +100,9 @@ class Symbolizer::Object {
     if (mod_) has_aranges_ = HasSection(mod_, ".debug_aranges");
   }
 
-  // What the first lookup would read: the symbol table and the DWARF
-  // address ranges.
+  // What the first lookup would otherwise wait for: the symbol table
+  // (read, and sorted by libdwfl). DWARF is left to the lookups, which read
+  // only the compile units they need.
   void Preload() {
     if (!mod_) return;
     dwfl_module_getsymtab(mod_);

@@ -51,10 +51,9 @@ class Symbolizer {
                                      const WorkerSlot& slot,
                                      const std::string& main_exe = "");
 
-  // Opens the worker executable and reads its symbol table and address
-  // ranges now, which the first crash would otherwise wait for (about half
-  // of a one-trial run's CPU): meant for a thread of its own while the
-  // first trial runs.
+  // Opens the worker executable and reads its symbol table now, which the
+  // first crash would otherwise wait for: meant for a thread of its own
+  // while the first trial runs.
   void Preload();
 
  private:

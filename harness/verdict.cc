@@ -74,9 +74,11 @@ void PlacementTally::Add(const TrialResult& t) {
     if (!c.passed) ++k.failed;
     auto a = std::find_if(k.actuals.begin(), k.actuals.end(),
                           [&](const auto& x) { return x.first == c.actual; });
-    if (a == k.actuals.end() && k.actuals.size() == kMaxActuals) {
+    int& kept = c.passed ? k.held_texts : k.failed_texts;
+    if (a == k.actuals.end() && kept == kMaxActuals) {
       ++k.other_trials;
     } else if (a == k.actuals.end()) {
+      ++kept;
       k.actuals.emplace_back(c.actual, 1);
     } else {
       ++a->second;

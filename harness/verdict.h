@@ -35,16 +35,19 @@ class PlacementTally {
 
  private:
   friend void JudgePlacement(const PlacementTally& tally, PlacementResult* p);
-  // A check's distinct actual texts are kept up to this many; later new
-  // ones are counted together. A text that varies by trial ("fired at
-  // 3.9 ms") would otherwise make the placement's actual, and the cost of
-  // judging it after each trial, grow with the run.
-  static constexpr size_t kMaxActuals = 8;
+  // A check's distinct actual texts are kept up to this many from trials
+  // where it held and as many from trials where it failed (so what went
+  // wrong is always shown); later new ones are counted together. A text
+  // that varies by trial ("fired at 3.9 ms") would otherwise make the
+  // placement's actual, and the cost of judging it after each trial, grow
+  // with the run.
+  static constexpr int kMaxActuals = 8;
   struct Check {
     double required_rate = 1.0;
     int failed = 0;
     std::vector<std::pair<std::string, int>> actuals;  // text, trials
-    int other_trials = 0;  // trials whose text came after kMaxActuals
+    int held_texts = 0, failed_texts = 0;  // kept, by how their trial went
+    int other_trials = 0;                  // trials whose text was not kept
   };
   int trials_ = 0, passed_trials_ = 0;
   std::vector<uint64_t> failing_seeds_;

@@ -79,6 +79,32 @@ TEST(JudgePlacementTest, ATextThatVariesByTrialKeepsItsFirstFew) {
             "other values");
 }
 
+// Past the cap, a trial where the check failed still shows its text: the
+// placement's actual must say what went wrong.
+TEST(JudgePlacementTest, AFailingTextIsShownPastTheCap) {
+  PlacementTally tally;
+  PlacementResult p;
+  for (int i = 0; i < 20; ++i) {
+    TrialResult t;
+    t.seed = uint64_t(i);
+    const bool late = i == 15;
+    t.checks.push_back({"the program got ready", !late,
+                        late ? std::string("not ready after 5000 ms")
+                             : absl::StrCat("ready after ", i, ".3 ms"),
+                        1.0});
+    JudgeTrial(&t);
+    tally.Add(t);
+  }
+  JudgePlacement(tally, &p);
+  const PlacementCheck& c = p.expectations[0];
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.held, 19);
+  EXPECT_NE(c.actual.find("not ready after 5000 ms ×1"), std::string::npos)
+      << c.actual;
+  EXPECT_NE(c.actual.find("and 11 trials with other values"), std::string::npos)
+      << c.actual;
+}
+
 TEST(JudgePlacementTest, EveryTrialByDefault) {
   PlacementResult p;
   for (uint64_t s = 1; s <= 29; ++s)

@@ -45,9 +45,10 @@ size_t g_title_size = 0;  // its length
 
 // Moves a received descriptor above a subject's targets (3..
 // kForkServerLowFds-1), so the subject's dup2()s cannot overwrite one it
-// has yet to place. The server keeps that range empty rather than filled
-// with placeholders: every clone copies the server's open descriptors and
-// every subject closes them again, 157 of each per subject otherwise.
+// has yet to place. Once set up, the server keeps that range empty rather
+// than filled with placeholders: every clone copies the server's open
+// descriptors and every subject closes them again, 157 of each per subject
+// otherwise.
 int AboveTargets(int fd) {
   if (fd >= kForkServerLowFds) return fd;
   int moved = fcntl(fd, F_DUPFD_CLOEXEC, kForkServerLowFds);
@@ -239,11 +240,28 @@ int ForkServerMain(int control, char* title) {
   g_title_size = strlen(title);
   int ctl = fcntl(control, F_DUPFD_CLOEXEC, kForkServerLowFds);
   if (ctl < 0) return 2;
-  close(control);
+  // Nothing but the control socket: a descriptor the server was started
+  // with (one its launcher's parent left open) has no business here.
+  syscall(SYS_close_range, 3u, unsigned(ctl - 1), 0);
+  syscall(SYS_close_range, unsigned(ctl + 1), ~0u, 0);
   signal(SIGCHLD, SIG_DFL);
+  // During set-up 3..kForkServerLowFds-1 are held by placeholders, so what
+  // it opens and keeps lands above a subject's targets: libunwind's first
+  // walk (the warm-up) opens a pipe it validates memory through for good.
+  // At 3 and 4 a subject's dup2()s would put the scoreboard and the crash
+  // eventfd under it, and its fallback walks would stop at the first frame
+  // (or block reading a channel). Afterwards the range stays empty.
+  int placeholders[kForkServerLowFds];
+  int n_placeholders = 0;
+  for (int fd; n_placeholders < kForkServerLowFds &&
+               (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) {
+    placeholders[n_placeholders++] = fd;
+    if (fd >= kForkServerLowFds - 1) break;
+  }
   WarmUpUnwinder();
   CacheModules();
   PrepareSubjectSignals();
+  for (int i = 0; i < n_placeholders; ++i) close(placeholders[i]);
   // FAULTLAB_DOUBLE_FORK=1 keeps the fallback in use, for its tests.
   const char* forced = getenv("FAULTLAB_DOUBLE_FORK");
   const bool double_fork = forced && strcmp(forced, "1") == 0;

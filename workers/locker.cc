@@ -112,9 +112,10 @@ void LockerForwarding(Context& ctx) {
   } else if (lost_peer) {
     ctx.ReportDisconnected("an input ended early", decided_by);
   } else {
-    std::snprintf(detail, sizeof detail,
-                  "%llu messages verified under lock A+B and forwarded",
-                  (unsigned long long)got);
+    std::snprintf(
+        detail, sizeof detail,
+        "%llu messages verified and forwarded, each digested under lock A+B",
+        (unsigned long long)got);
     ctx.ReportOk(detail);
   }
 }

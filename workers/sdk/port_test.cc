@@ -483,8 +483,9 @@ TEST(SdkSharedLockTest, TheBuiltInLockerPassesStreamsThrough) {
   b.sb->channels[b.Channel(ChannelKind::kPipe, 2, 3, "x")].messages = 30;
   b.sb->channels[b.Channel(ChannelKind::kSocket, 2, 4, "y")].messages = 30;
   b.RunAll();
-  EXPECT_STREQ(b.slot(2).detail,
-               "60 messages verified under lock A+B and forwarded");
+  EXPECT_STREQ(
+      b.slot(2).detail,
+      "60 messages verified and forwarded, each digested under lock A+B");
   EXPECT_EQ(b.slot(2).digest.load(),
             ExpectedStreamDigest(4, 30, 16) + ExpectedStreamDigest(4, 30, 24));
   EXPECT_EQ(b.slot(3).digest.load(), ExpectedStreamDigest(4, 30, 16));
