@@ -119,6 +119,16 @@ uint32_t UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
   return n;
 }
 
+// Whether `addr` can be read, asked without touching it (a fault here
+// would end the process with no record).
+bool Readable(uint64_t addr) {
+  if (addr == 0) return false;
+  unsigned char byte;
+  iovec local{&byte, 1};
+  iovec remote{reinterpret_cast<void*>(addr), 1};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 1;
+}
+
 void Unwind(void* ucontext, CrashRecord& rec) {
   if (!ucontext) {  // from here (a warm-up)
     GccWalk walk{&rec, 0, true, 0};
@@ -128,7 +138,11 @@ void Unwind(void* ucontext, CrashRecord& rec) {
   }
   const Interrupted at = InterruptedAt(ucontext);
   GccWalk walk{&rec, at.ip, false, 0};
-  if (at.ip) _Unwind_Backtrace(GccStep, &walk);
+  // Only from code that is there: where a frame has no unwind table,
+  // libgcc reads the instructions at its pc (looking for a signal
+  // trampoline), and at a wild pc (a call through a bad pointer) that read
+  // would fault inside this handler.
+  if (Readable(at.ip)) _Unwind_Backtrace(GccStep, &walk);
   if (walk.started && walk.n > 1) {
     rec.n_frames = walk.n;
     return;

@@ -29,6 +29,14 @@ volatile Fn g_null_fn = nullptr;
   asm volatile("" ::: "memory");
 }
 
+// Far from anything mapped (user space ends at 0x7fffffffffff).
+volatile Fn g_wild_fn = reinterpret_cast<Fn>(0x00007ead0badc0deull);
+
+[[gnu::noinline]] void CallWild() {
+  g_wild_fn();
+  asm volatile("" ::: "memory");
+}
+
 bool Within(uint64_t ip, void (*fn)()) {
   const auto start = reinterpret_cast<uint64_t>(fn);
   return ip >= start && ip < start + 256;
@@ -76,6 +84,20 @@ TEST(CrashHandlerTest, ACallToAddressZeroKeepsItsCaller) {
   ASSERT_GE(rec.n_frames, 1u);
   EXPECT_TRUE(Within(rec.frames[0].ip, CallNull))
       << std::hex << rec.frames[0].ip;
+  munmap(sb, sizeof(Scoreboard));
+}
+
+// A call through a wild pointer: the pc is mapped nowhere, so the handler
+// must not read there (libgcc would, looking for a signal trampoline) and
+// still records the caller.
+TEST(CrashHandlerTest, ACallToAWildAddressKeepsItsCaller) {
+  Scoreboard* sb = nullptr;
+  const CrashRecord& rec = CrashIn(CallWild, &sb);
+  ASSERT_EQ(rec.present.load(), 1u);
+  ASSERT_GE(rec.n_frames, 2u);
+  EXPECT_EQ(rec.frames[0].ip, reinterpret_cast<uint64_t>(g_wild_fn));
+  EXPECT_TRUE(Within(rec.frames[1].ip, CallWild))
+      << std::hex << rec.frames[1].ip;
   munmap(sb, sizeof(Scoreboard));
 }
 
