@@ -42,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -180,6 +181,20 @@ InjectProcess* Claim(InjectBoard* b, const InjectProcess* parent) {
   return &s;
 }
 
+// Reads the word at `addr` without touching it (a fault in the handler
+// would end the process with no record); false when it is not readable.
+// `out` may be null: only whether it can be read.
+bool ReadWord(uint64_t addr, uint64_t* out) {
+  uint64_t word = 0;
+  iovec local{&word, out ? sizeof word : 1};
+  iovec remote{reinterpret_cast<void*>(addr), local.iov_len};
+  if (addr == 0 || process_vm_readv(getpid(), &local, 1, &remote, 1, 0) !=
+                       ssize_t(local.iov_len))
+    return false;
+  if (out) *out = word;
+  return true;
+}
+
 void FillFrames(CrashRecord& r, uint64_t from_ip) {
   void* ips[kMaxFrames + 16];
   int n = backtrace(ips, kMaxFrames + 16);
@@ -208,7 +223,19 @@ void RecordCrash(int sig, const siginfo_t* si, const void* uc) {
   ThreadName(r.thread);
   r.t_ns = NowNs();
   const auto* ctx = static_cast<const ucontext_t*>(uc);
-  FillFrames(r, ctx ? uint64_t(ctx->uc_mcontext.gregs[REG_RIP]) : 0);
+  const uint64_t ip = ctx ? uint64_t(ctx->uc_mcontext.gregs[REG_RIP]) : 0;
+  if (ctx && !ReadWord(ip, nullptr)) {
+    // A call through a wild pointer: backtrace() (libgcc) would read the
+    // instructions at this pc and fault here. The pc, and the return
+    // address on top of the stack, which names the caller.
+    uint64_t ret = 0;
+    r.frames[0].ip = ip;
+    r.n_frames = 1;
+    if (ReadWord(uint64_t(ctx->uc_mcontext.gregs[REG_RSP]), &ret) && ret)
+      r.frames[r.n_frames++].ip = ret;
+  } else {
+    FillFrames(r, ip);
+  }
   r.present.store(1, std::memory_order_release);
 }
 
