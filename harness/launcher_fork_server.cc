@@ -41,6 +41,11 @@ class ForkServerLauncher : public Launcher {
       pollfd p{pidfd.get(), POLLIN, 0};
       for (int i = 0; i < 100 && poll(&p, 1, 1000) < 0 && errno == EINTR; ++i) {
       }
+    } else {  // no pidfds (before Linux 5.3): ask every millisecond
+      for (int i = 0; i < 1000; ++i) {
+        if (waitpid(server_, nullptr, WNOHANG) == server_) return;
+        usleep(1000);
+      }
     }
     if (waitpid(server_, nullptr, WNOHANG) == server_) return;
     kill(server_, SIGKILL);
