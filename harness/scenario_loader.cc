@@ -1,8 +1,6 @@
-// Inside this file a check that fails throws LoadError; LoadScenarioText()
-// turns it into a Status, so no exception leaves the loader. yaml-cpp marks
-// are 0-based; errors print them 1-based, as editors count.
-#include "harness/scenario_loader.h"
-
+// The checks that fail throw yaml::Error (harness/internal/yaml_reader.h);
+// LoadScenarioText() turns it into a Status, so no exception leaves the
+// loader.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -27,7 +25,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "harness/internal/yaml_reader.h"
 #include "harness/program/program_loader.h"
+#include "harness/scenario_loader.h"
 #include "harness/stream_graph.h"
 #include "harness/trial.h"
 #include "workers/message.h"
@@ -36,16 +36,15 @@
 namespace faultlab {
 namespace {
 
-struct LoadError {
-  YAML::Mark mark;
-  std::string message;
-};
-
-template <typename E>
-struct Named {
-  const char* name;
-  E value;
-};
+using yaml::Bool;
+using yaml::Enum;
+using yaml::Fail;
+using yaml::Int;
+using yaml::Map;
+using yaml::Name;
+using yaml::Named;
+using yaml::Required;
+using yaml::String;
 
 // The shortest shm heartbeat limit (see LoadChannels).
 constexpr int kMinHeartbeatMs = 100;
@@ -75,55 +74,6 @@ constexpr Named<FaultKind> kFaultKinds[] = {
     {"delay", FaultKind::kDelay},
     {"park", FaultKind::kPark},
     {"signal", FaultKind::kSignal}};
-
-// What a `signal` fault may send to a built-in worker's process.
-constexpr std::pair<const char*, int> kSendableSignals[] = {
-    {"SIGSEGV", SIGSEGV}, {"SIGABRT", SIGABRT}, {"SIGKILL", SIGKILL},
-    {"SIGTERM", SIGTERM}, {"SIGSTOP", SIGSTOP}, {"SIGBUS", SIGBUS},
-    {"SIGINT", SIGINT},   {"SIGHUP", SIGHUP}};
-
-// YAML 1.2 core schema integers: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+.
-bool ParseYamlInt(const std::string& text, int64_t* v) {
-  auto all_of = [](std::string_view s, std::string_view set) {
-    return !s.empty() && s.find_first_not_of(set) == std::string_view::npos;
-  };
-  std::string_view s = text;
-  int base = 10;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
-    base = s[1] == 'x' ? 16 : 8;
-    s.remove_prefix(2);
-    if (!all_of(s, base == 16 ? "0123456789abcdefABCDEF" : "01234567"))
-      return false;
-  } else {
-    std::string_view digits = s;
-    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+'))
-      digits.remove_prefix(1);
-    if (!all_of(digits, "0123456789")) return false;
-  }
-  errno = 0;
-  char* end = nullptr;
-  std::string copy(s);
-  long long x = std::strtoll(copy.c_str(), &end, base);
-  if (errno != 0 || *end != '\0') return false;
-  *v = x;
-  return true;
-}
-
-// A float with no fraction (122.0, 2e0): JSON Schema counts it an integer,
-// so the loader does too.
-bool ParseIntegralFloat(const std::string& text, int64_t* v) {
-  if (text.find_first_not_of("0123456789+-.eE") != std::string::npos ||
-      text.find_first_of("0123456789") == std::string::npos)
-    return false;
-  errno = 0;
-  char* end = nullptr;
-  double d = std::strtod(text.c_str(), &end);
-  if (errno != 0 || *end != '\0' || d != std::floor(d) || d < -9.2e18 ||
-      d > 9.2e18)
-    return false;
-  *v = static_cast<int64_t>(d);
-  return true;
-}
 
 // The variants each fault kind accepts; the first is its default.
 std::vector<FaultVariant> VariantsOf(FaultKind k) {
@@ -181,104 +131,6 @@ class Loader {
   }
 
  private:
-  [[noreturn]] void Fail(const YAML::Node& n, std::string msg) {
-    throw LoadError{n.Mark(), std::move(msg)};
-  }
-
-  // Checks `n` is a mapping whose keys are all in `keys`.
-  void Map(const YAML::Node& n, const std::string& what,
-           const std::vector<std::string>& keys) {
-    if (!n.IsMap()) Fail(n, absl::StrCat("expected ", what, " as a mapping"));
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      if (!kv.first.IsScalar()) Fail(kv.first, "expected a plain key");
-      std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second)
-        Fail(kv.first, absl::StrCat("key '", key, "' given twice in ", what));
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      std::string msg = absl::StrCat("unknown key '", key, "' in ", what);
-      std::string near = NearestName(key, keys);
-      if (!near.empty())
-        absl::StrAppend(&msg, "; did you mean '", near, "'?");
-      else
-        absl::StrAppend(&msg, "; expected one of: ", absl::StrJoin(keys, ", "));
-      Fail(kv.first, msg);
-    }
-  }
-
-  YAML::Node Required(const YAML::Node& n, const char* key,
-                      const std::string& what) {
-    YAML::Node v = n[key];
-    if (!v) Fail(n, absl::StrCat(what, " needs '", key, "'"));
-    return v;
-  }
-
-  std::string String(const YAML::Node& n) {
-    if (!n.IsScalar()) Fail(n, "expected a string");
-    return n.Scalar();
-  }
-
-  // A name that goes into fixed-size slots, thread names and reports.
-  std::string Name(const YAML::Node& n, const char* what, size_t max_len) {
-    if (n.IsNull()) Fail(n, absl::StrCat(what, " must not be empty"));
-    std::string v = String(n);
-    if (v.empty() || v.size() > max_len ||
-        v.find_first_not_of(
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-            "0123456789_-") != std::string::npos)
-      Fail(n, absl::StrCat(what, " needs 1 to ", max_len,
-                           " letters, digits, '_' or '-', got '", v, "'"));
-    return v;
-  }
-
-  int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
-    // Integers as YAML 1.2 (and so editors and the JSON Schema) read them:
-    // decimal (010 is ten, not yaml-cpp's octal 8), 0x hex, 0o octal.
-    int64_t v = 0;
-    const std::string text = n.IsScalar() ? n.Scalar() : "";
-    // A quoted "10" is a string to YAML and to the schema.
-    if (!n.IsScalar() || n.Tag() == "!" ||
-        !(ParseYamlInt(text, &v) || ParseIntegralFloat(text, &v)))
-      Fail(n, absl::StrCat("expected an integer (decimal, 0x hex or 0o octal) "
-                           "for ",
-                           what, ", got ",
-                           n.IsScalar() ? absl::StrCat("'", text, "'")
-                           : n.IsNull() ? "nothing"
-                                        : "a collection"));
-    if (v < lo || v > hi)
-      Fail(n, absl::StrCat(what, " must be between ", lo, " and ", hi, ", got ",
-                           v));
-    return v;
-  }
-
-  bool Bool(const YAML::Node& n, const char* what) {
-    // YAML 1.2's booleans only (not 1.1's yes/no/on/off).
-    const std::string text =
-        n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";  // not "true"
-    for (const char* t : {"true", "True", "TRUE"})
-      if (text == t) return true;
-    for (const char* f : {"false", "False", "FALSE"})
-      if (text == f) return false;
-    Fail(n, absl::StrCat("expected true or false for ", what));
-  }
-
-  template <typename E, size_t N>
-  E Enum(const YAML::Node& n, const Named<E> (&table)[N], const char* what) {
-    std::string s = String(n);
-    std::vector<std::string> names;
-    for (const auto& e : table) {
-      if (s == e.name) return e.value;
-      names.push_back(e.name);
-    }
-    std::string msg = absl::StrCat("unknown ", what, " '", s, "'");
-    std::string near = NearestName(s, names);
-    if (!near.empty())
-      absl::StrAppend(&msg, "; did you mean '", near, "'?");
-    else
-      absl::StrAppend(&msg, "; expected one of: ", absl::StrJoin(names, ", "));
-    Fail(n, msg);
-  }
-
   // `placements:` is a list of entries or a mapping of name: layout. A list
   // entry is `thread`, `process` or a one-key mapping {name: layout}; a
   // layout is `thread`, `process` or a list of groups, each a worker or
@@ -856,16 +708,7 @@ class Loader {
   // A signal the supervisor sends to the target's process: sent from
   // outside, so no fault point and none of the in-worker test aids.
   void LoadSignal(const YAML::Node& n, Fault& f) {
-    const YAML::Node sig = Required(n, "signal", "a signal fault");
-    std::vector<std::string> names;
-    for (auto [name, no] : kSendableSignals) {
-      names.push_back(name);
-      if (String(sig) == name) f.signo = no;
-    }
-    if (!f.signo)
-      Fail(sig,
-           absl::StrCat("unknown signal '", String(sig),
-                        "'; expected one of: ", absl::StrJoin(names, ", ")));
+    f.signo = yaml::SignalNumber(Required(n, "signal", "a signal fault"));
     for (const char* key : {"at", "in_lock", "ignore_sigterm"})
       if (n[key])
         Fail(n[key], absl::StrCat("'", key,
@@ -1054,16 +897,9 @@ class Loader {
     auto one = [&](const YAML::Node& x) {
       std::string s = String(x);
       auto o = ParseOutcome(s);
-      if (!o) {
-        std::string msg = absl::StrCat("unknown outcome '", s, "'");
-        std::string near = NearestName(s, names);
-        if (!near.empty())
-          absl::StrAppend(&msg, "; did you mean '", near, "'?");
-        else
-          absl::StrAppend(&msg,
-                          "; expected one of: ", absl::StrJoin(names, ", "));
-        Fail(x, msg);
-      }
+      if (!o)
+        Fail(x, yaml::WithHint(absl::StrCat("unknown outcome '", s, "'"), s,
+                               names));
       out.push_back(*o);
     };
     if (n.IsSequence()) {
@@ -1177,22 +1013,6 @@ class Loader {
   std::map<int, int> ends_;
 };
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t prev = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t cur = row[j];
-      row[j] = std::min(
-          {row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      prev = cur;
-    }
-  }
-  return row[b.size()];
-}
-
 // Advice for YAML syntax errors users make. yaml-cpp says "end of map flow
 // not found" for `{from: producer, to: sink[3]}`: inside { } (or [ ]) an
 // unquoted `[` opens a list. The line of the error, and the one before it,
@@ -1242,17 +1062,6 @@ std::string YamlHint(std::string_view text, const YAML::Exception& e) {
 
 }  // namespace
 
-std::string NearestName(std::string_view word,
-                        const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
-  for (const auto& c : candidates) {
-    size_t d = EditDistance(word, c);
-    if (d < best_d) best_d = d, best = c;
-  }
-  return best;
-}
-
 absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
                                           const std::string& file) {
   try {
@@ -1264,21 +1073,18 @@ absl::StatusOr<Scenario> LoadScenarioText(std::string_view text,
     if (root.IsMap() && root["program"])
       return program::LoadProgramScenario(root, file);
     return Loader(file).Load(root);
-  } catch (const LoadError& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
-                                                   ":", e.mark.column + 1,
-                                                   ": error: ", e.message));
+  } catch (const yaml::Error& e) {
+    return yaml::ErrorStatus(file, e.mark, e.message);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's guard against a stack overflow says only "bad file".
-    return absl::InvalidArgumentError(absl::StrCat(
-        file, ":", e.mark.line + 1, ":", e.mark.column + 1, ": error: nested ",
-        e.depth(),
-        " levels deep here; a scenario needs a handful (is a bracket or a "
-        "'- ' repeated?)"));
+    return yaml::ErrorStatus(
+        file, e.mark,
+        absl::StrCat("nested ", e.depth(),
+                     " levels deep here; a scenario needs a handful (is a "
+                     "bracket or a '- ' repeated?)"));
   } catch (const YAML::Exception& e) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(file, ":", e.mark.line + 1, ":", e.mark.column + 1,
-                     ": error: ", e.msg, YamlHint(text, e)));
+    return yaml::ErrorStatus(file, e.mark,
+                             absl::StrCat(e.msg, YamlHint(text, e)));
   }
 }
 
