@@ -1,5 +1,5 @@
-// Inside this file a failed check throws Error; LoadProgramScenario turns
-// it into a Status. yaml-cpp marks are 0-based; errors print them 1-based.
+// The checks that fail throw yaml::Error (harness/internal/yaml_reader.h);
+// LoadProgramScenario turns it into a Status.
 #include "harness/program/program_loader.h"
 
 #include <signal.h>
@@ -12,21 +12,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "harness/internal/yaml_reader.h"
 #include "harness/program/program_spec.h"
-#include "harness/scenario_loader.h"
 
 namespace faultlab::program {
 namespace {
 
-struct Error {
-  YAML::Mark mark;
-  std::string message;
-};
-
-constexpr std::pair<const char*, int> kSignals[] = {
-    {"SIGSEGV", SIGSEGV}, {"SIGABRT", SIGABRT}, {"SIGKILL", SIGKILL},
-    {"SIGTERM", SIGTERM}, {"SIGSTOP", SIGSTOP}, {"SIGBUS", SIGBUS},
-    {"SIGINT", SIGINT},   {"SIGHUP", SIGHUP}};
+using yaml::Bool;
+using yaml::DecimalInt;
+using yaml::Fail;
+using yaml::Map;
+using yaml::Required;
+using yaml::String;
 
 class Loader {
  public:
@@ -39,13 +36,13 @@ class Loader {
     Scenario s;
     s.file = file_;
     s.name = Name(Required(root, "name", "the scenario"), "name");
-    if (auto n = root["description"]) s.description = Str(n);
-    if (auto n = root["seed"]) s.seed = Int(n, 0, INT64_MAX, "seed");
+    if (auto n = root["description"]) s.description = String(n);
+    if (auto n = root["seed"]) s.seed = DecimalInt(n, 0, INT64_MAX, "seed");
     if (auto n = root["deadline_ms"])
-      s.deadline_ms = Int(n, 1, 600000, "deadline_ms");
+      s.deadline_ms = DecimalInt(n, 1, 600000, "deadline_ms");
     s.placements = {ProcessPlacement(0)};
     if (auto n = root["placements"]) {
-      if (!n.IsSequence() || n.size() != 1 || Str(n[0]) != "process")
+      if (!n.IsSequence() || n.size() != 1 || String(n[0]) != "process")
         Fail(n,
              "a program runs as its own processes: placements can only be "
              "[process]");
@@ -66,69 +63,18 @@ class Loader {
   }
 
  private:
-  [[noreturn]] void Fail(const YAML::Node& n, std::string msg) {
-    throw Error{n.Mark(), std::move(msg)};
-  }
-
-  void Map(const YAML::Node& n, const std::string& what,
-           const std::vector<std::string>& keys) {
-    if (!n.IsMap()) Fail(n, absl::StrCat("expected ", what, " as a mapping"));
-    std::set<std::string> seen;
-    for (const auto& kv : n) {
-      if (!kv.first.IsScalar()) Fail(kv.first, "expected a plain key");
-      const std::string key = kv.first.Scalar();
-      if (!seen.insert(key).second)
-        Fail(kv.first, absl::StrCat("key '", key, "' given twice in ", what));
-      if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-      std::string msg = absl::StrCat("unknown key '", key, "' in ", what);
-      std::string near = NearestName(key, keys);
-      absl::StrAppend(&msg, near.empty() ? "; expected one of: " : "",
-                      near.empty() ? absl::StrJoin(keys, ", ") : "");
-      if (!near.empty()) absl::StrAppend(&msg, "; did you mean '", near, "'?");
-      Fail(kv.first, msg);
-    }
-  }
-
-  YAML::Node Required(const YAML::Node& n, const char* key,
-                      const std::string& what) {
-    YAML::Node v = n[key];
-    if (!v) Fail(n, absl::StrCat(what, " needs '", key, "'"));
-    return v;
-  }
-
-  std::string Str(const YAML::Node& n) {
-    if (!n.IsScalar()) Fail(n, "expected a string");
-    return n.Scalar();
-  }
-
-  std::string Name(const YAML::Node& n, const char* what) {
-    std::string v = n.IsScalar() ? n.Scalar() : "";
-    if (v.empty() || v.size() > 64 ||
-        v.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX"
-                            "YZ0123456789_-") != std::string::npos)
-      Fail(n, absl::StrCat(what,
-                           " needs 1 to 64 letters, digits, '_' or '-', got '",
-                           v, "'"));
-    return v;
-  }
-
-  // Decimal integers only here (as YAML 1.2 reads them: 010 is ten).
-  int64_t Int(const YAML::Node& n, int64_t lo, int64_t hi, const char* what) {
-    const std::string t = n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";
-    int64_t v = 0;
-    auto [end, err] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (t.empty() || err != std::errc() || end != t.data() + t.size())
-      Fail(n, absl::StrCat("expected an integer for ", what));
-    if (v < lo || v > hi)
-      Fail(n, absl::StrCat(what, " must be between ", lo, " and ", hi, ", got ",
-                           v));
+  // Program names are 1 to 64 characters; a null or a collection reads as
+  // the empty name.
+  static std::string Name(const YAML::Node& n, const char* what) {
+    const std::string v = n.IsScalar() ? n.Scalar() : "";
+    yaml::CheckName(n, v, what, 64);
     return v;
   }
 
   // A fault's `which:` (first, random, all, or an index), for signal and
   // raised faults alike.
   void ReadWhich(const YAML::Node& w, Which& which, uint32_t& index) {
-    const std::string v = Str(w);
+    const std::string v = String(w);
     if (v == "first")
       which = Which::kFirst;
     else if (v == "random")
@@ -136,21 +82,14 @@ class Loader {
     else if (v == "all")
       which = Which::kAll;
     else
-      which = Which::kIndex, index = Int(w, 0, 1023, "which (an index)");
-  }
-
-  bool Bool(const YAML::Node& n, const char* what) {
-    const std::string t = n.IsScalar() && n.Tag() != "!" ? n.Scalar() : "";
-    if (t == "true" || t == "True" || t == "TRUE") return true;
-    if (t == "false" || t == "False" || t == "FALSE") return false;
-    Fail(n, absl::StrCat("expected true or false for ", what));
+      which = Which::kIndex, index = DecimalInt(w, 0, 1023, "which (an index)");
   }
 
   std::vector<std::string> Strings(const YAML::Node& n, const char* what) {
     if (!n.IsSequence() || n.size() == 0)
       Fail(n, absl::StrCat("expected ", what, " as a non-empty list"));
     std::vector<std::string> out;
-    for (const auto& x : n) out.push_back(Str(x));
+    for (const auto& x : n) out.push_back(String(x));
     return out;
   }
 
@@ -160,9 +99,9 @@ class Loader {
     p->argv = Strings(Required(n, "command", "'program'"), "'command'");
     if (auto e = n["env"]) {
       if (!e.IsMap()) Fail(e, "expected 'env' as a mapping of NAME: value");
-      for (const auto& kv : e) p->env[Str(kv.first)] = Str(kv.second);
+      for (const auto& kv : e) p->env[String(kv.first)] = String(kv.second);
     }
-    if (auto c = n["cwd"]) p->cwd = Str(c);
+    if (auto c = n["cwd"]) p->cwd = String(c);
     if (auto r = n["ready"]) LoadReady(r, p);
     if (auto l = n["listen"]) LoadListen(l, p);
     if (auto f = n["files"]) LoadFiles(f, p);
@@ -173,10 +112,10 @@ class Loader {
         Map(x, "a role", {"name", "comm", "argv", "parent"});
         RoleRule rule;
         rule.name = Name(Required(x, "name", "a role"), "a role name");
-        if (auto v = x["comm"]) rule.comm = Str(v);
-        if (auto v = x["argv"]) rule.argv = Str(v);
+        if (auto v = x["comm"]) rule.comm = String(v);
+        if (auto v = x["argv"]) rule.argv = String(v);
         if (auto v = x["parent"]) {
-          rule.parent = Str(v);
+          rule.parent = String(v);
           rule.launched = rule.parent == "none";
           if (!rule.launched && std::none_of(p->roles.begin(), p->roles.end(),
                                              [&](const RoleRule& o) {
@@ -209,7 +148,7 @@ class Loader {
                     "a listen socket's name");
       const YAML::Node tcp = Required(x, "tcp", "a listen socket");
       CheckHostPort(tcp);
-      l.address = Str(tcp);
+      l.address = String(tcp);
       for (const ListenSocket& o : p->listen) {
         if (o.name == l.name)
           Fail(x["name"],
@@ -230,7 +169,7 @@ class Loader {
       Fail(n, "expected 'files' as a mapping of NAME: template path");
     for (const auto& kv : n) {
       TrialFile f;
-      f.name = Str(kv.first);
+      f.name = String(kv.first);
       const bool bad_char =
           f.name.find_first_not_of(
               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
@@ -241,7 +180,7 @@ class Loader {
                                     "${tmp} (letters, digits, . _ - /, no "
                                     "'..'), got '",
                                     f.name, "'"));
-      std::string src = Str(kv.second);
+      std::string src = String(kv.second);
       const std::string var = "${scenario_dir}";
       if (src.rfind(var, 0) == 0)
         src = p->scenario_dir + src.substr(var.size());
@@ -268,7 +207,7 @@ class Loader {
       if (auto v = r[key]) {
         ++kinds;
         d.kind = kind;
-        d.target = Str(v);
+        d.target = String(v);
         d.line_on_stderr = std::string(key) == "stderr_line";
       }
     }
@@ -277,18 +216,18 @@ class Loader {
            "'ready' needs exactly one of tcp, http, line, stderr_line, file");
     if (d.kind == ReadyKind::kTcp) CheckHostPort(r["tcp"]);
     if (auto v = r["timeout_ms"])
-      d.timeout_ms = Int(v, 1, 600000, "timeout_ms");
+      d.timeout_ms = DecimalInt(v, 1, 600000, "timeout_ms");
   }
 
   // Loopback only: faultlab never points a fault or load at another host.
   void CheckHostPort(const YAML::Node& n) {
-    const std::string v = Str(n);
+    const std::string v = String(n);
     if (v.rfind("127.0.0.1:", 0) != 0 && v.rfind("localhost:", 0) != 0)
       Fail(n, absl::StrCat("expected 127.0.0.1:PORT (loopback only), got '", v,
                            "'"));
   }
   void CheckUrl(const YAML::Node& n) {
-    const std::string v = Str(n);
+    const std::string v = String(n);
     if (v.rfind("http://127.0.0.1:", 0) != 0 &&
         v.rfind("http://localhost:", 0) != 0)
       Fail(n, absl::StrCat("expected http://127.0.0.1:PORT/... (loopback "
@@ -310,13 +249,13 @@ class Loader {
       if (x["command"]) pr.kind = ProbeKind::kCommand, ++kinds;
       if (kinds != 1)
         Fail(x, "a probe needs exactly one of tcp, http, command");
-      pr.target = Str(x[pr.kind == ProbeKind::kTcp    ? "tcp"
-                        : pr.kind == ProbeKind::kHttp ? "http"
-                                                      : "command"]);
+      pr.target = String(x[pr.kind == ProbeKind::kTcp    ? "tcp"
+                           : pr.kind == ProbeKind::kHttp ? "http"
+                                                         : "command"]);
       if (auto v = x["interval_ms"])
-        pr.interval_ms = Int(v, 5, 60000, "interval_ms");
+        pr.interval_ms = DecimalInt(v, 5, 60000, "interval_ms");
       if (auto v = x["timeout_ms"])
-        pr.timeout_ms = Int(v, 1, 60000, "timeout_ms");
+        pr.timeout_ms = DecimalInt(v, 1, 60000, "timeout_ms");
       for (const Probe& o : p->probes)
         if (o.name == pr.name)
           Fail(x["name"], absl::StrCat("two probes named '", pr.name, "'"));
@@ -334,18 +273,18 @@ class Loader {
       c.name = Name(Required(x, "name", "a client"), "a client name");
       if (bool(x["tcp"]) == bool(x["http"]))
         Fail(x, "a client needs exactly one of tcp, http");
-      if (auto v = x["tcp"]) CheckHostPort(v), c.target = Str(v);
+      if (auto v = x["tcp"]) CheckHostPort(v), c.target = String(v);
       if (auto v = x["http"]) {
         CheckUrl(v);
         c.kind = ClientKind::kHttp;
-        c.target = Str(v);
+        c.target = String(v);
       }
-      if (auto v = x["sessions"]) c.sessions = Int(v, 1, 64, "sessions");
-      if (auto v = x["rate"]) c.rate = Int(v, 1, 10000, "rate");
-      if (auto v = x["send"]) c.send = Str(v);
-      if (auto v = x["reply"]) c.reply = Str(v);
+      if (auto v = x["sessions"]) c.sessions = DecimalInt(v, 1, 64, "sessions");
+      if (auto v = x["rate"]) c.rate = DecimalInt(v, 1, 10000, "rate");
+      if (auto v = x["send"]) c.send = String(v);
+      if (auto v = x["reply"]) c.reply = String(v);
       if (auto v = x["timeout_ms"])
-        c.timeout_ms = Int(v, 1, 60000, "timeout_ms");
+        c.timeout_ms = DecimalInt(v, 1, 60000, "timeout_ms");
       if (c.kind == ClientKind::kHttp && (x["send"] || x["reply"]))
         Fail(x, "send and reply apply to tcp clients only");
       for (const Client& o : p->clients)
@@ -357,7 +296,7 @@ class Loader {
 
   void LoadFault(const YAML::Node& n, const Scenario& s, ProgramSpec* p) {
     if (!n.IsMap()) Fail(n, "expected the fault as a mapping");
-    const std::string kind = Str(Required(n, "kind", "the fault"));
+    const std::string kind = String(Required(n, "kind", "the fault"));
     if (kind == "segfault" || kind == "abort" || kind == "heap_overwrite" ||
         kind == "hang" || kind == "deadlock")
       return LoadRaised(n, s, p);
@@ -373,25 +312,8 @@ class Loader {
                         kind, "'"));
     SignalFault& f = p->fault;
     f.present = true;
-    const YAML::Node sig = Required(n, "signal", "a signal fault");
-    std::vector<std::string> names;
-    for (auto [name, no] : kSignals) {
-      names.push_back(name);
-      if (Str(sig) == name) f.signo = no;
-    }
-    if (!f.signo)
-      Fail(sig,
-           absl::StrCat("unknown signal '", Str(sig),
-                        "'; expected one of: ", absl::StrJoin(names, ", ")));
-    const YAML::Node target = Required(n, "target", "a signal fault");
-    f.role = Str(target);
-    if (std::none_of(p->roles.begin(), p->roles.end(),
-                     [&](const RoleRule& r) { return r.name == f.role; })) {
-      std::vector<std::string> roles;
-      for (const RoleRule& r : p->roles) roles.push_back(r.name);
-      Fail(target, absl::StrCat("no role named '", f.role,
-                                "'; roles: ", absl::StrJoin(roles, ", ")));
-    }
+    f.signo = yaml::SignalNumber(Required(n, "signal", "a signal fault"));
+    f.role = Role(Required(n, "target", "a signal fault"), *p).name;
     if (auto w = n["which"]) ReadWhich(w, f.which, f.index);
     const YAML::Node t = Required(n, "trigger", "a signal fault");
     Map(t, "the trigger", {"after_ms", "after_requests", "after_probe"});
@@ -400,17 +322,17 @@ class Loader {
            "a trigger has exactly one of after_ms, after_requests, "
            "after_probe");
     if (auto v = t["after_ms"]) {
-      f.trigger_value = Int(v, 0, 600000, "after_ms");
+      f.trigger_value = DecimalInt(v, 0, 600000, "after_ms");
       if (f.trigger_value >= s.deadline_ms)
         Fail(v, absl::StrCat("after_ms must be below the deadline (",
                              s.deadline_ms, " ms)"));
     } else if (auto v = t["after_requests"]) {
       if (p->clients.empty()) Fail(v, "after_requests needs a client");
       f.trigger = ProgramTrigger::kAfterRequests;
-      f.trigger_value = Int(v, 1, 100000000, "after_requests");
+      f.trigger_value = DecimalInt(v, 1, 100000000, "after_requests");
     } else {
       f.trigger = ProgramTrigger::kAfterProbe;
-      f.trigger_probe = Str(t["after_probe"]);
+      f.trigger_probe = String(t["after_probe"]);
       if (std::none_of(
               p->probes.begin(), p->probes.end(),
               [&](const Probe& pr) { return pr.name == f.trigger_probe; }))
@@ -420,17 +342,17 @@ class Loader {
     if (auto v = n["resume_after_ms"]) {
       if (f.signo != SIGSTOP)
         Fail(v, "resume_after_ms applies to SIGSTOP only");
-      f.resume_after_ms = Int(v, 1, 600000, "resume_after_ms");
+      f.resume_after_ms = DecimalInt(v, 1, 600000, "resume_after_ms");
     }
   }
 
   // ---- A raised fault (the injector, workers/inject/) ----
   const RoleRule& Role(const YAML::Node& target, const ProgramSpec& p) {
     for (const RoleRule& r : p.roles)
-      if (r.name == Str(target)) return r;
+      if (r.name == String(target)) return r;
     std::vector<std::string> roles;
     for (const RoleRule& r : p.roles) roles.push_back(r.name);
-    Fail(target, absl::StrCat("no role named '", Str(target),
+    Fail(target, absl::StrCat("no role named '", String(target),
                               "'; roles: ", absl::StrJoin(roles, ", ")));
   }
 
@@ -455,7 +377,7 @@ class Loader {
          "bytes"});
     RaisedFault& f = p->raised;
     f.present = true;
-    f.kind = Str(n["kind"]);
+    f.kind = String(n["kind"]);
     using inject::Action;
     const std::vector<std::pair<std::string, Action>> variants =
         RaisedVariants(f.kind);
@@ -465,11 +387,12 @@ class Loader {
       std::vector<std::string> names;
       for (const auto& [name, a] : variants) names.push_back(name);
       if (variants.empty()) Fail(v, "abort has no variant");
-      auto it = std::find_if(variants.begin(), variants.end(),
-                             [&](const auto& x) { return x.first == Str(v); });
+      auto it =
+          std::find_if(variants.begin(), variants.end(),
+                       [&](const auto& x) { return x.first == String(v); });
       if (it == variants.end())
         Fail(v,
-             absl::StrCat("unknown ", f.kind, " variant '", Str(v),
+             absl::StrCat("unknown ", f.kind, " variant '", String(v),
                           "'; expected one of: ", absl::StrJoin(names, ", ")));
       f.variant = it->first;
       f.action = it->second;
@@ -477,24 +400,24 @@ class Loader {
     f.role = Role(Required(n, "target", "a raised fault"), *p).name;
     if (auto w = n["which"]) ReadWhich(w, f.which, f.index);
     if (auto v = n["thread"]) {
-      f.thread = Str(v);
+      f.thread = String(v);
       if (f.thread.empty() || f.thread.size() > 15)
         Fail(v,
              "thread is a thread-name prefix of 1 to 15 bytes (Linux "
              "thread names are at most 15)");
     }
     if (auto v = n["fork"]) {
-      if (Str(v) != "reset" && Str(v) != "inherit")
+      if (String(v) != "reset" && String(v) != "inherit")
         Fail(v,
              "fork is 'reset' (a forked child counts from 0) or "
              "'inherit' (it goes on from its parent's count)");
-      f.fork = Str(v) == "inherit" ? inject::ForkMode::kInherit
-                                   : inject::ForkMode::kReset;
+      f.fork = String(v) == "inherit" ? inject::ForkMode::kInherit
+                                      : inject::ForkMode::kReset;
     }
     if (auto v = n["bytes"]) {
       if (f.kind != "heap_overwrite")
         Fail(v, "bytes applies to heap_overwrite only");
-      f.bytes = Int(v, 1, 4096, "bytes");
+      f.bytes = DecimalInt(v, 1, 4096, "bytes");
     }
     const YAML::Node t = Required(n, "trigger", "a raised fault");
     Map(t, "the trigger", {"call", "after_calls", "random_calls", "after_ms"});
@@ -502,21 +425,21 @@ class Loader {
       std::vector<std::string> names;
       for (int c = 1; c < int(inject::Call::kCount); ++c) {
         names.push_back(inject::CallName(inject::Call(c)));
-        if (Str(v) == names.back()) f.call = inject::Call(c);
+        if (String(v) == names.back()) f.call = inject::Call(c);
       }
       if (f.call == inject::Call::kAny)
         Fail(v, absl::StrCat(
-                    "unknown call '", Str(v),
+                    "unknown call '", String(v),
                     "'; the injector counts: ", absl::StrJoin(names, ", ")));
     }
     if (t["after_calls"] && t["random_calls"])
       Fail(t, "a trigger has after_calls or random_calls, not both");
     if (auto v = t["after_calls"])
-      f.after_calls = Int(v, 1, 1000000000, "after_calls");
+      f.after_calls = DecimalInt(v, 1, 1000000000, "after_calls");
     if (auto v = t["random_calls"])
-      f.random_calls = Int(v, 1, 1000000000, "random_calls");
+      f.random_calls = DecimalInt(v, 1, 1000000000, "random_calls");
     if (auto v = t["after_ms"]) {
-      f.after_ms = Int(v, 0, 600000, "after_ms");
+      f.after_ms = DecimalInt(v, 0, 600000, "after_ms");
       if (f.after_ms >= s.deadline_ms)
         Fail(v, absl::StrCat("after_ms must be below the deadline (",
                              s.deadline_ms, " ms)"));
@@ -537,7 +460,7 @@ class Loader {
   }
 
   Compare Cmp(const YAML::Node& n) {
-    const std::string s = Str(n);
+    const std::string s = String(n);
     size_t i = 0;
     while (i < s.size() && (s[i] == '<' || s[i] == '>' || s[i] == '=')) ++i;
     Compare c{i == 0 ? "==" : s.substr(0, i), 0};
@@ -561,7 +484,7 @@ class Loader {
     if (auto v = e["roles"]) {
       if (!v.IsMap()) Fail(v, "expected 'roles' as a mapping of role: facts");
       for (const auto& kv : v) {
-        const std::string role = Str(kv.first);
+        const std::string role = String(kv.first);
         if (std::none_of(p->roles.begin(), p->roles.end(),
                          [&](const RoleRule& r) { return r.name == role; }))
           Fail(kv.first, absl::StrCat("no role named '", role, "'"));
@@ -571,7 +494,7 @@ class Loader {
     if (auto v = e["probes"]) {
       if (!v.IsMap()) Fail(v, "expected 'probes' as a mapping");
       for (const auto& kv : v) {
-        const std::string name = Str(kv.first);
+        const std::string name = String(kv.first);
         if (std::none_of(p->probes.begin(), p->probes.end(),
                          [&](const Probe& pr) { return pr.name == name; }))
           Fail(kv.first, absl::StrCat("no probe named '", name, "'"));
@@ -581,7 +504,7 @@ class Loader {
         if (auto b = kv.second["never_failed"])
           pe.never_failed = Bool(b, "never_failed");
         if (auto b = kv.second["passing_within_ms"])
-          pe.passing_within_ms = Int(b, 0, 600000, "passing_within_ms");
+          pe.passing_within_ms = DecimalInt(b, 0, 600000, "passing_within_ms");
         if (auto b = kv.second["passing_at_end"])
           pe.passing_at_end = Bool(b, "passing_at_end");
         x.probes[name] = pe;
@@ -590,7 +513,7 @@ class Loader {
     if (auto v = e["clients"]) {
       if (!v.IsMap()) Fail(v, "expected 'clients' as a mapping");
       for (const auto& kv : v) {
-        const std::string name = Str(kv.first);
+        const std::string name = String(kv.first);
         if (std::none_of(p->clients.begin(), p->clients.end(),
                          [&](const Client& c) { return c.name == name; }))
           Fail(kv.first, absl::StrCat("no client named '", name, "'"));
@@ -616,14 +539,10 @@ class Loader {
                                                  "survived", "respawned"};
     RoleExpect r;
     auto fact = [&](const YAML::Node& k, bool value) {
-      const std::string f = Str(k);
-      if (std::find(kFacts.begin(), kFacts.end(), f) == kFacts.end()) {
-        std::string near = NearestName(f, kFacts);
-        Fail(k, absl::StrCat("unknown role fact '", f, "'",
-                             near.empty() ? "; expected one of: " +
-                                                absl::StrJoin(kFacts, ", ")
-                                          : "; did you mean '" + near + "'?"));
-      }
+      const std::string f = String(k);
+      if (std::find(kFacts.begin(), kFacts.end(), f) == kFacts.end())
+        Fail(k, yaml::WithHint(absl::StrCat("unknown role fact '", f, "'"), f,
+                               kFacts));
       r.facts[f] = value;
     };
     if (n.IsScalar())
@@ -649,10 +568,8 @@ absl::StatusOr<Scenario> LoadProgramScenario(const YAML::Node& root,
   try {
     Loader loader(file);
     return loader.Load(root);
-  } catch (const Error& e) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ":", e.mark.line + 1,
-                                                   ":", e.mark.column + 1,
-                                                   ": error: ", e.message));
+  } catch (const yaml::Error& e) {
+    return yaml::ErrorStatus(file, e.mark, e.message);
   }
 }
 
