@@ -325,9 +325,13 @@ void WorkerScenarioLoader::LoadPointTrigger(const YAML::Node& t, Fault& f) {
   } else {
     const YAML::Node pr = t["probability"];
     char* end = nullptr;
-    const std::string text = pr.IsScalar() ? pr.Scalar() : "";
+    // A YAML number, as the schema reads it: not quoted, and decimal
+    // (strtod alone would also take "0x.8", "inf" and "nan").
+    const std::string text =
+        pr.IsScalar() && pr.Tag() != "!" ? pr.Scalar() : "";
     double p = text.empty() ? -1 : std::strtod(text.c_str(), &end);
-    if (text.empty() || *end || !(p > 0 && p <= 1))
+    if (text.empty() || *end || !(p > 0 && p <= 1) ||
+        text.find_first_not_of("0123456789.eE+-") != std::string::npos)
       Fail(pr, "expected probability as a number above 0 and at most 1");
     f.trigger = TriggerKind::kProbability;
     f.probability_ppm = uint32_t(std::lround(p * 1e6));
