@@ -36,7 +36,9 @@
 #include "harness/report_input.h"
 #include "harness/result.h"
 #include "harness/result_stream.h"
+#include "harness/scenario_inputs.h"
 #include "harness/scenario_loader.h"
+#include "harness/trial_pool.h"
 #include "harness/trial_runner.h"
 #include "harness/verdict.h"
 #include "reports/console_report.h"
@@ -116,144 +118,6 @@ class Outputs {
 
 // One trial to run: which scenario, placement and repetition, in the order
 // results are reported.
-struct Task {
-  size_t index;  // position in the whole (unsharded) run
-  size_t scenario;
-  size_t placement;  // index into the scenario's placements
-  int rep;
-  uint64_t seed;
-};
-
-// Runs the tasks' trials, up to `jobs` at once, and hands each observation
-// over in task order. With one job nothing runs ahead: each trial starts
-// when it is taken. Workers stay at most 2 x jobs tasks ahead of the taker,
-// so a long trial does not let finished ones pile up (each holds its
-// scoreboard). Stop() (or an interrupt) starts no further trial; those in
-// flight end on their own (an interrupt ends them at once).
-class TrialPool {
- public:
-  using Obs = absl::StatusOr<TrialObservation>;
-
-  TrialPool(TrialRunner* runner, const std::vector<Scenario>& scenarios,
-            const std::vector<Task>& tasks, int jobs, std::string bin_dir)
-      : runner_(runner),
-        scenarios_(scenarios),
-        tasks_(tasks),
-        bin_dir_(std::move(bin_dir)) {
-    results_.resize(tasks.size());
-    state_.assign(tasks.size(), kWaiting);
-    width_ = size_t(std::max(1, std::min<int>(jobs, int(tasks.size()))));
-    if (width_ > 1)
-      for (size_t i = 0; i < width_; ++i)
-        threads_.emplace_back([this] { Work(); });
-  }
-  ~TrialPool() {
-    Stop();
-    for (std::thread& t : threads_) t.join();
-  }
-
-  // Task i's observation, or nullopt when it was never run (stopped).
-  std::optional<Obs> Take(size_t i) {
-    if (threads_.empty()) {
-      if (stopped_ || runner_->interrupted()) return std::nullopt;
-      return RunTask(i);
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    taken_ = i;
-    cv_.notify_all();
-    cv_.wait(lock, [&] {
-      return state_[i] == kDone || (state_[i] == kWaiting && stopped_);
-    });
-    if (state_[i] != kDone) return std::nullopt;
-    return std::move(results_[i]);
-  }
-
-  void Stop() {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopped_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  enum State { kWaiting, kRunning, kDone };
-
-  Obs RunTask(size_t i) {
-    const Task& t = tasks_[i];
-    const Scenario& s = scenarios_[t.scenario];
-    if (s.program) return RunProgram(s, t.seed);
-    const TrialPlan plan = MakePlan(s, s.placements[t.placement], t.seed);
-    Obs obs = runner_->Run(s, plan);
-    // A subject that never came up is faultlab's failure, not the
-    // scenario's: the trial runs once more, from scratch, and says so; a
-    // second failure is the run's harness error.
-    if (!obs.ok() && absl::IsUnavailable(obs.status()) &&
-        !runner_->interrupted()) {
-      std::cerr << "faultlab: " << s.file << ": " << obs.status().message()
-                << "; running the trial again\n";
-      obs = runner_->Run(s, plan);
-    }
-    return obs;
-  }
-
-  // A real program as the subject (harness/program/).
-  Obs RunProgram(const Scenario& s, uint64_t seed) {
-    program::ProgramRunEnv env;
-    env.bin_dir = bin_dir_;
-    env.signal_fd = runner_->signal_fd();
-    env.stop = runner_->stop_flag();
-    absl::StatusOr<program::ProgramObservation> o =
-        program::RunProgramTrial(s, seed, env);
-    if (!o.ok()) return o.status();
-    TrialObservation obs;
-    obs.interrupted = o->interrupted;
-    obs.program = std::make_shared<program::ProgramObservation>(*std::move(o));
-    return obs;
-  }
-
-  void Work() {
-    for (;;) {
-      size_t i;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait(lock, [&] {
-          return stopped_ || next_ >= tasks_.size() ||
-                 next_ < taken_ + 2 * width_;
-        });
-        if (stopped_ || next_ >= tasks_.size()) return;
-        i = next_++;
-        state_[i] = kRunning;
-      }
-      // Between trials too: a Ctrl-C with no trial polling is read here.
-      Obs obs = runner_->interrupted() ? Obs(absl::CancelledError("stopped"))
-                                       : RunTask(i);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!obs.ok() && absl::IsCancelled(obs.status())) {
-        state_[i] = kWaiting;
-        stopped_ = true;
-      } else {
-        results_[i] = std::move(obs);
-        state_[i] = kDone;
-        if (!results_[i].ok() || results_[i]->interrupted) stopped_ = true;
-      }
-      cv_.notify_all();
-    }
-  }
-
-  TrialRunner* runner_;
-  const std::vector<Scenario>& scenarios_;
-  const std::vector<Task>& tasks_;
-  std::string bin_dir_;  // faultlab's own executables
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Obs> results_;
-  std::vector<State> state_;
-  size_t next_ = 0;   // next task a worker starts
-  size_t taken_ = 0;  // the task the taker waits for
-  bool stopped_ = false;
-  size_t width_ = 1;  // trials at once
-  std::vector<std::thread> threads_;
-};
-
 ScenarioResult NewScenarioResult(const Scenario& s) {
   ScenarioResult r;
   r.name = s.name;
@@ -274,43 +138,6 @@ ScenarioResult NewScenarioResult(const Scenario& s) {
   }
   return r;
 }
-
-// Loads a scenario and checks it against the host it runs on (its
-// `host:`, or faultlab-worker): each host is asked once for what it has.
-class HostCache {
- public:
-  explicit HostCache(std::string worker_exe)
-      : worker_exe_(std::move(worker_exe)) {}
-
-  absl::StatusOr<Scenario> Load(const std::string& file) {
-    absl::StatusOr<Scenario> s = LoadScenarioFile(file);
-    if (!s.ok()) return s;
-    const bool needs =
-        !s->host_path.empty() ||
-        std::any_of(s->faults.begin(), s->faults.end(),
-                    [](const Fault& f) { return !f.at.empty(); });
-    if (!needs) return s;
-    const std::string exe = s->host_path.empty() ? worker_exe_ : s->host_path;
-    auto it = hosts_.find(exe);
-    if (it == hosts_.end()) {
-      absl::StatusOr<HostInventory> inv = QueryHost(exe);
-      if (!inv.ok())
-        return absl::InvalidArgumentError(
-            s->host.empty()
-                ? std::string(inv.status().message())
-                : absl::StrCat(s->file, ":", s->host_line, ":", s->host_col,
-                               ": error: ", inv.status().message()));
-      it = hosts_.emplace(exe, *std::move(inv)).first;
-    }
-    if (absl::Status st = CheckAgainstHost(*s, exe, it->second); !st.ok())
-      return st;
-    return s;
-  }
-
- private:
-  std::string worker_exe_;
-  std::map<std::string, HostInventory> hosts_;
-};
 
 PlacementResult NewPlacementResult(const Scenario& s,
                                    const PlacementSpec& spec) {
@@ -339,59 +166,6 @@ bool CheckPlacementNames(const RunOptions& opts,
               << ": no scenario has a placement of that name; they have: "
               << absl::StrJoin(have, ", ") << "\n";
     ok = false;
-  }
-  return ok;
-}
-
-// Scenario files named by `inputs`: files as given, a directory by the
-// *.yaml files directly in it, in name order.
-bool ExpandInputs(const std::vector<std::string>& inputs,
-                  std::vector<std::string>* files) {
-  bool ok = true;
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    if (!std::filesystem::is_directory(in, ec)) {
-      files->push_back(in);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& e : std::filesystem::directory_iterator(in, ec))
-      if (e.path().extension() == ".yaml" && !e.is_directory())
-        found.push_back(e.path().string());
-    std::sort(found.begin(), found.end());
-    if (found.empty()) {
-      std::cerr << in << ": error: a directory with no *.yaml scenario in it\n";
-      ok = false;
-    }
-    files->insert(files->end(), found.begin(), found.end());
-  }
-  return ok;
-}
-
-// Loads every file (all errors are printed, not just the first) and refuses
-// two scenarios of one name: reports, JUnit and merged shards key on it.
-bool LoadScenarios(const std::vector<std::string>& inputs,
-                   const std::string& worker_exe, std::vector<Scenario>* out) {
-  std::vector<std::string> files;
-  bool ok = ExpandInputs(inputs, &files);
-  std::map<std::string, std::string> seen;  // name -> file
-  HostCache hosts(worker_exe);
-  for (const std::string& f : files) {
-    absl::StatusOr<Scenario> s = hosts.Load(f);
-    if (!s.ok()) {
-      std::cerr << s.status().message() << "\n";
-      ok = false;
-      continue;
-    }
-    auto [it, fresh] = seen.emplace(s->name, f);
-    if (!fresh) {
-      std::cerr << f << ": error: scenario name '" << s->name
-                << "' is already used by " << it->second
-                << "; names must be unique in a run\n";
-      ok = false;
-      continue;
-    }
-    out->push_back(*std::move(s));
   }
   return ok;
 }
