@@ -53,20 +53,25 @@ TrialResult Trial(uint64_t seed, Outcome target, double rate = 1.0) {
   return t;
 }
 
+// A judged trial of seed `seed` with one check.
+TrialResult OneCheck(int seed, const char* check, bool passed,
+                     std::string actual) {
+  TrialResult t;
+  t.seed = uint64_t(seed);
+  t.checks.push_back({check, passed, std::move(actual), 1.0});
+  JudgeTrial(&t);
+  return t;
+}
+
 // A check whose actual text differs in every trial ("fired at 3.9 ms")
 // keeps its first few texts and counts the rest, so the placement's actual
 // stays short and judging it does not grow with the run.
 TEST(JudgePlacementTest, ATextThatVariesByTrialKeepsItsFirstFew) {
   PlacementTally tally;
   PlacementResult p;
-  for (int i = 0; i < 400; ++i) {
-    TrialResult t;
-    t.seed = uint64_t(i);
-    t.checks.push_back(
-        {"the fault fired", true, absl::StrCat("fired at ", i, ".5 ms"), 1.0});
-    JudgeTrial(&t);
-    tally.Add(t);
-  }
+  for (int i = 0; i < 400; ++i)
+    tally.Add(OneCheck(i, "the fault fired", true,
+                       absl::StrCat("fired at ", i, ".5 ms")));
   JudgePlacement(tally, &p);
   ASSERT_EQ(p.expectations.size(), 1u);
   const PlacementCheck& c = p.expectations[0];
@@ -85,15 +90,10 @@ TEST(JudgePlacementTest, AFailingTextIsShownPastTheCap) {
   PlacementTally tally;
   PlacementResult p;
   for (int i = 0; i < 20; ++i) {
-    TrialResult t;
-    t.seed = uint64_t(i);
     const bool late = i == 15;
-    t.checks.push_back({"the program got ready", !late,
-                        late ? std::string("not ready after 5000 ms")
-                             : absl::StrCat("ready after ", i, ".3 ms"),
-                        1.0});
-    JudgeTrial(&t);
-    tally.Add(t);
+    tally.Add(OneCheck(i, "the program got ready", !late,
+                       late ? std::string("not ready after 5000 ms")
+                            : absl::StrCat("ready after ", i, ".3 ms")));
   }
   JudgePlacement(tally, &p);
   const PlacementCheck& c = p.expectations[0];
