@@ -218,7 +218,15 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   TrialBench eight(IdleWorkers(8), "process", launcher, worker_exe, &sym);
   std::vector<double> bare, fast, safe, th, pr, ex, floor, lat_t, lat_p, w1, w8,
       reap_t;
+  // Each round's own ratio to its own bare fork: on a machine whose speed
+  // drifts (a shared virtual machine), the median of these follows the
+  // code more than the drift.
+  std::vector<double> round_th, round_pr;
+  auto tail_median = [](const std::vector<double>& v, size_t from) {
+    return Median(std::vector<double>(v.begin() + long(from), v.end()));
+  };
   for (int r = 0; r < rounds; ++r) {
+    const size_t bare_at = bare.size(), th_at = th.size(), pr_at = pr.size();
     Probe(probe, "bare", batch, &bare);
     Death(death, "fast", batch, &fast);
     Death(death, "threadsafe", batch, &safe);
@@ -228,6 +236,10 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
       if (i % 2 == 0) th.push_back(thread.Once(i, &lat_t, &reap_t));
       pr.push_back(process.Once(i, &lat_p));
       if (i % 2 == 1) th.push_back(thread.Once(i, &lat_t, &reap_t));
+    }
+    if (const double b = tail_median(bare, bare_at); b > 0) {
+      round_th.push_back(tail_median(th, th_at) / b);
+      round_pr.push_back(tail_median(pr, pr_at) / b);
     }
     for (int i = 0; i < batch; ++i) ex.push_back(exec_thread.Once(i));
     Probe(probe, "pidfd", batch, &floor);
@@ -241,6 +253,9 @@ int CrashMain(int n, const char* worker_exe, const std::string& bin_dir) {
   Row("gtest: EXPECT_DEATH, threadsafe", Median(safe), b, "bare");
   Row("faultlab: crash trial, thread placement", Median(th), b, "bare");
   Row("faultlab: crash trial, process placement", Median(pr), b, "bare");
+  std::printf("%-46s %10.2fx thread, %.2fx process\n",
+              "faultlab: crash trial / bare, per round", Median(round_th),
+              Median(round_pr));
   Row("faultlab --launch exec: crash trial, thread", Median(ex), b, "bare");
   const double f = Median(floor);
   Row("floor: crash -> parent's pidfd poll wakes", f);
