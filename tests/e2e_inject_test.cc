@@ -25,10 +25,6 @@ std::string Subject(const std::string& command, const std::string& roles,
       fault + expect);
 }
 
-const json& Program(const json& result) {
-  return Trial(result, "process")["program"];
-}
-
 const json* ProcessOf(const json& program, int pid) {
   for (const json& p : program["processes"])
     if (p["pid"] == pid) return &p;
@@ -87,6 +83,29 @@ TEST(E2eInjectTest, SegfaultRaisedInTheChosenThreadIsRecordedInside) {
   EXPECT_TRUE(HasFunction(stack["frames"], "Pump", "inject_subject.cc"))
       << stack["frames"].dump();
   EXPECT_TRUE(HasFunction(stack["frames"], "write", "inject.cc"))
+      << stack["frames"].dump();
+}
+
+// A crash of the program's own at a pc mapped nowhere (a call through a
+// wild function pointer): the injector's recorder must not read there
+// (backtrace() would, and fault inside the handler), and still names the
+// caller from the return address on top of the stack.
+TEST(E2eInjectTest, ACallToAWildAddressIsRecordedWithItsCaller) {
+  RunOutput r = RunFaultlab(
+      {"run", Subject(R"(["${bin}/inject-subject", "wild"])", "",
+                      "  kind: segfault\n  target: program\n"
+                      "  trigger: {call: write, after_calls: 1000000}\n",
+                      "", 2000)});
+  ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.out << r.err;
+  const json& proc = Program(r.json)["processes"][0];
+  EXPECT_EQ(proc["signal"], "SIGSEGV") << proc.dump();
+  const json& crash = proc["injector"]["crash"];
+  ASSERT_TRUE(crash.is_object()) << proc.dump();
+  EXPECT_EQ(crash["signal"], "SIGSEGV");
+  const json& stack = Trial(r.json, "process")["crash"];
+  ASSERT_GE(stack["frames"].size(), 2u) << stack.dump();
+  EXPECT_EQ(stack["frames"][0]["address"], "0x7ead0badc0de") << stack.dump();
+  EXPECT_TRUE(HasFunction(stack["frames"], "CallWild", "inject_subject.cc"))
       << stack["frames"].dump();
 }
 

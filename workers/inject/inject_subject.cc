@@ -10,7 +10,9 @@
 //   fork K  prints "ready", writes K times 300 ms later, forks a child
 //           ("child") that waits 300 ms, writes 5 times 5 ms apart and
 //           then waits
-// Both run until they are killed.
+//   wild    prints "ready" and 200 ms later calls through a wild function
+//           pointer: a crash of its own, at a pc mapped nowhere
+// All run until they are killed (or crash).
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -109,6 +111,22 @@ int Fork(int k) {
   for (;;) pause();
 }
 
+// Mapped nowhere (user space ends at 0x7fffffffffff).
+void (*volatile g_wild_fn)() = reinterpret_cast<void (*)()>(0x7ead0badc0deull);
+
+[[gnu::noinline]] void CallWild() {
+  g_wild_fn();
+  asm volatile("" ::: "memory");  // not a tail call: the caller stays
+}
+
+int Wild() {
+  fputs("ready\n", stdout);
+  fflush(stdout);
+  SleepMs(200);
+  CallWild();
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,6 +138,8 @@ int main(int argc, char** argv) {
   }
   if (argc == 3 && strcmp(argv[1], "fork") == 0) return Fork(atoi(argv[2]));
   if (argc == 2 && strcmp(argv[1], "locks") == 0) return Locks();
-  fprintf(stderr, "usage: %s serve | handler | locks | fork K\n", argv[0]);
+  if (argc == 2 && strcmp(argv[1], "wild") == 0) return Wild();
+  fprintf(stderr, "usage: %s serve | handler | locks | fork K | wild\n",
+          argv[0]);
   return 2;
 }
