@@ -119,14 +119,19 @@ uint32_t UnwindWithLibunwind(void* ucontext, CrashRecord& rec) {
   return n;
 }
 
-// Whether `addr` can be read, asked without touching it (a fault here
-// would end the process with no record).
-bool Readable(uint64_t addr) {
+// Copies `n` bytes at `addr` into `out` without touching them (a fault
+// here would end the process with no record); false when they cannot be
+// read.
+bool ReadSafely(uint64_t addr, void* out, size_t n) {
   if (addr == 0) return false;
+  iovec local{out, n};
+  iovec remote{reinterpret_cast<void*>(addr), n};
+  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == ssize_t(n);
+}
+
+bool Readable(uint64_t addr) {
   unsigned char byte;
-  iovec local{&byte, 1};
-  iovec remote{reinterpret_cast<void*>(addr), 1};
-  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 1;
+  return ReadSafely(addr, &byte, 1);
 }
 
 void Unwind(void* ucontext, CrashRecord& rec) {
@@ -157,13 +162,7 @@ void Unwind(void* ucontext, CrashRecord& rec) {
   uint32_t n = 0;
   if (at.ip) rec.frames[n++].ip = at.ip;
   uint64_t ret = 0;
-  iovec local{&ret, sizeof ret};
-  iovec remote{reinterpret_cast<void*>(at.sp), sizeof ret};
-  if (at.sp &&
-      process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
-          ssize_t(sizeof ret) &&
-      ret)
-    rec.frames[n++].ip = ret;
+  if (ReadSafely(at.sp, &ret, sizeof ret) && ret) rec.frames[n++].ip = ret;
   rec.n_frames = n;
 }
 
